@@ -1,0 +1,189 @@
+/**
+ * Client-side view of one conversation's message stream, shared by the widget and the agent UI.
+ *
+ * It holds what DESIGN.md's delivery guarantees need on the client: messages ordered by the
+ * server's sequence numbers, the highest contiguous seq seen (what to ask for after a reconnect),
+ * and an outbox of sends that are kept, in order, until the server acknowledges them. A resend
+ * reuses the client id, so the server returns the original instead of storing a duplicate.
+ *
+ * Broadcasts of two messages may arrive out of order (two writers, two handlers); a message with a
+ * gap before it triggers a sync, and the server only assigns seq n+1 after n is stored, so the
+ * sync always fills the gap.
+ */
+import type { Ack } from './events.js';
+import { RETRYABLE_CODES, type ErrorBody } from './errors.js';
+import type { ConversationDTO, MessageDTO, SyncResult } from './types.js';
+
+export interface StreamTransport {
+  connected(): boolean;
+  sync(conversationId: string, afterSeq: number): Promise<Ack<SyncResult>>;
+  send(input: { conversationId: string; clientId: string; body: string }): Promise<Ack<MessageDTO>>;
+}
+
+export interface PendingMessage {
+  clientId: string;
+  body: string;
+  createdAt: string;
+  /** `sending`: in the outbox, will be retried; `failed`: refused for good, with the reason. */
+  state: 'sending' | 'failed';
+  error?: ErrorBody;
+}
+
+export function newClientId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export class ConversationStream {
+  readonly conversationId: string;
+  conversation: ConversationDTO | null = null;
+  /** Delivered messages, ordered by seq, without gaps. */
+  readonly messages: MessageDTO[] = [];
+  readonly pending: PendingMessage[] = [];
+  private readonly early = new Map<number, MessageDTO>();
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private flushing = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    conversationId: string,
+    private readonly transport: StreamTransport,
+  ) {
+    this.conversationId = conversationId;
+  }
+
+  /** The highest seq held with nothing missing before it. */
+  get lastSeq(): number {
+    return this.messages.length ? this.messages[this.messages.length - 1]!.seq : 0;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Feed a message from a broadcast, an ack or a sync page. */
+  receive(message: MessageDTO): void {
+    if (message.conversationId !== this.conversationId) return;
+    this.dropPending(message.clientId);
+    if (message.seq <= this.lastSeq) {
+      this.emit();
+      return;
+    }
+    this.early.set(message.seq, message);
+    let next = this.early.get(this.lastSeq + 1);
+    while (next) {
+      this.early.delete(next.seq);
+      this.messages.push(next);
+      next = this.early.get(this.lastSeq + 1);
+    }
+    if (this.early.size > 0) void this.sync();
+    this.emit();
+  }
+
+  updateConversation(conversation: ConversationDTO): void {
+    if (conversation.id !== this.conversationId) return;
+    this.conversation = conversation;
+    if (conversation.lastSeq > this.lastSeq) void this.sync();
+    this.emit();
+  }
+
+  /**
+   * Fetches everything after lastSeq, page by page. Call after every (re)connect; concurrent calls
+   * share one run, and a call during a run schedules one more so nothing is missed.
+   */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.syncAgain = false;
+          for (;;) {
+            if (!this.transport.connected()) return;
+            const res = await this.transport.sync(this.conversationId, this.lastSeq);
+            if (!res.ok) throw new StreamError(res.error);
+            this.conversation = res.data.conversation;
+            for (const m of res.data.messages) this.receive(m);
+            if (!res.data.hasMore) break;
+          }
+        } while (this.syncAgain);
+      } finally {
+        this.syncing = null;
+        this.emit();
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** Queues a message and sends it when connected; it stays pending until acknowledged. */
+  send(body: string): PendingMessage {
+    const item: PendingMessage = { clientId: newClientId(), body, createdAt: new Date().toISOString(), state: 'sending' };
+    this.pending.push(item);
+    this.emit();
+    void this.flush();
+    return item;
+  }
+
+  /** Tries a failed message again, keeping its client id. */
+  retry(clientId: string): void {
+    const item = this.pending.find((p) => p.clientId === clientId);
+    if (!item) return;
+    item.state = 'sending';
+    delete item.error;
+    this.emit();
+    void this.flush();
+  }
+
+  /** Sends the outbox in order, one at a time; stops at the first send that did not get through. */
+  async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const item = this.pending.find((p) => p.state === 'sending');
+        if (!item || !this.transport.connected()) return;
+        let res: Ack<MessageDTO>;
+        try {
+          res = await this.transport.send({ conversationId: this.conversationId, clientId: item.clientId, body: item.body });
+        } catch {
+          // Timed out or the socket dropped: the message stays queued and goes again on reconnect.
+          return;
+        }
+        if (res.ok) {
+          this.receive(res.data);
+        } else if (RETRYABLE_CODES.has(res.error.code)) {
+          return;
+        } else {
+          item.state = 'failed';
+          item.error = res.error;
+          this.emit();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private dropPending(clientId: string): void {
+    const i = this.pending.findIndex((p) => p.clientId === clientId);
+    if (i >= 0) this.pending.splice(i, 1);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+export class StreamError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+    this.name = 'StreamError';
+  }
+}

@@ -1,0 +1,10 @@
+/** Limits both sides enforce; the server is the authority, clients use them to warn early. */
+export const MAX_MESSAGE_LENGTH = 5000;
+export const MAX_NAME_LENGTH = 120;
+export const MAX_EMAIL_LENGTH = 254;
+/** Messages per `conversation:sync` page. */
+export const SYNC_PAGE_SIZE = 200;
+/** A typing indicator turns itself off after this long without a refresh. */
+export const TYPING_TIMEOUT_MS = 6000;
+/** How often a client that keeps typing re-announces it. */
+export const TYPING_REFRESH_MS = 2500;

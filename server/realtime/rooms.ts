@@ -1,0 +1,11 @@
+/** Room names, in one place. Each namespace has its own rooms. */
+export const rooms = {
+  /** Everyone looking at one conversation (agents who opened it; the visitor's tabs). */
+  conversation: (id: string) => `conversation:${id}`,
+  /** Every tab of one visitor (visitor namespace). */
+  visitor: (id: string) => `visitor:${id}`,
+  /** Every tab of one agent (agent namespace). */
+  agent: (id: string) => `agent:${id}`,
+  /** Agents watching the live queue (agent namespace). */
+  queue: 'queue',
+} as const;

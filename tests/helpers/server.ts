@@ -1,0 +1,47 @@
+/** Starts the real app on port 0 against a real store, quiet, with a known admin. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { startTestStore, type TestStore } from './store.js';
+
+export const ADMIN = { email: 'admin@example.test', password: 'correct horse battery staple' };
+
+export interface TestServer extends RunningServer {
+  testStore: TestStore;
+  /** Creates an agent with a password and returns its credentials. */
+  addAgent(name: string, role?: 'agent' | 'admin'): Promise<{ email: string; password: string; id: string }>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const testStore = await startTestStore();
+  const dataDir = await mkdtemp(join(tmpdir(), 'chat-data-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: testStore.uri,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...env,
+  });
+  const server = await startServer(config);
+  let n = 0;
+  return {
+    ...server,
+    testStore,
+    async addAgent(name, role = 'agent') {
+      const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${++n}@example.test`;
+      const password = `pw-${name}-long-enough`;
+      const agent = await server.auth.createAgent({ email, name, password, role });
+      return { email, password, id: agent.id };
+    },
+    async stop() {
+      await server.stop();
+      await testStore.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -18,7 +18,7 @@ export class VisitorsService {
     const tokenHash = createHash('sha256').update(token).digest('hex');
     const now = new Date();
     for (let attempt = 0; ; attempt++) {
-      const existing = await this.visitors.findOneAndUpdate({ tokenHash }, { $set: { lastSeenAt: now } }, { new: true }).lean();
+      const existing = await this.visitors.findOneAndUpdate({ tokenHash }, { $set: { lastSeenAt: now } }, { returnDocument: 'after' }).lean();
       if (existing) return { id: existing._id.toHexString(), siteKey: existing.siteKey };
       try {
         const created = await this.visitors.create({ tokenHash, siteKey, createdAt: now, lastSeenAt: now });

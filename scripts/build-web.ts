@@ -1,0 +1,39 @@
+/**
+ * Builds the widget loader, the widget app and the agent UI, and prints the widget's weight
+ * (raw, gzip, brotli): the widget's size is a product feature, so every build shows it.
+ */
+import { build } from 'vite';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { agentConfig, loaderConfig, widgetConfig } from '../vite.config.js';
+
+const which = new Set(process.argv.slice(2));
+const all = which.size === 0;
+if (all || which.has('widget')) {
+  await build(widgetConfig);
+  await build(loaderConfig);
+}
+if (all || which.has('agent')) await build(agentConfig);
+
+function weigh(files: string[]) {
+  const buf = Buffer.concat(files.map((f) => readFileSync(f)));
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? jsFiles(p) : p.endsWith('.js') ? [p] : [];
+  });
+}
+if (all || which.has('widget')) {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const rows = { 'loader (widget.js)': weigh(['dist/widget/widget.js']), 'chat app': weigh(jsFiles('dist/widget/app')) };
+  for (const [name, w] of Object.entries(rows)) {
+    process.stdout.write(`${name.padEnd(20)} raw ${kb(w.raw).padStart(9)}  gzip ${kb(w.gzip).padStart(8)}  brotli ${kb(w.brotli).padStart(8)}\n`);
+  }
+}

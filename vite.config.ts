@@ -1,0 +1,54 @@
+/**
+ * Three browser builds, each a config of its own (scripts/build-web.ts runs them in turn):
+ * - `loaderConfig`: widget/loader.ts -> dist/widget/widget.js, the classic script a host site
+ *   includes. It shows the bubble and nothing else; it must stay tiny and import nothing heavy.
+ * - `widgetConfig`: widget/app/chat-app.ts -> dist/widget/app/chat-app.js, the Lit chat panel and
+ *   its socket client, loaded by the loader on first open.
+ * - `agentConfig`: the agent UI single-page app -> dist/agent, served under /agent/.
+ * The default export is the agent UI, so plain `vite` serves it for development.
+ */
+import { defineConfig, type InlineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export const loaderConfig: InlineConfig = {
+  configFile: false,
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/widget',
+    emptyOutDir: false,
+    target: 'es2020',
+    minify: true,
+    lib: { entry: 'widget/loader.ts', formats: ['iife'], name: 'ChatHybridLoader', fileName: () => 'widget.js' },
+  },
+};
+
+export const widgetConfig: InlineConfig = {
+  configFile: false,
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/widget/app',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    lib: { entry: 'widget/app/chat-app.ts', formats: ['es'], fileName: () => 'chat-app.js' },
+    // Library mode leaves whitespace in `es` output; the widget is shipped, not imported, so minify it fully.
+    rolldownOptions: { output: { minify: true } },
+  },
+};
+
+export const agentConfig: InlineConfig = {
+  configFile: false,
+  root: `${root}agent-ui`,
+  base: '/agent/',
+  publicDir: false,
+  logLevel: 'warn',
+  build: { outDir: `${root}dist/agent`, emptyOutDir: true, target: 'es2022' },
+};
+
+export default defineConfig(agentConfig);

@@ -1,0 +1,179 @@
+import { css } from 'lit';
+
+export const panelStyles = css`
+  :host {
+    --_accent: var(--chat-hybrid-accent, #2563eb);
+    --_accent-text: var(--chat-hybrid-accent-text, #ffffff);
+    --_background: var(--chat-hybrid-background, #ffffff);
+    --_surface: var(--chat-hybrid-surface, #f1f3f5);
+    --_text: var(--chat-hybrid-text, #1b1f24);
+    --_muted: var(--chat-hybrid-muted, #57606a);
+    --_border: var(--chat-hybrid-border, #d0d7de);
+    --_danger: var(--chat-hybrid-danger, #b42318);
+    --_focus: var(--chat-hybrid-focus, #1d4ed8);
+    --_radius: var(--chat-hybrid-radius, 16px);
+
+    position: fixed;
+    right: 20px;
+    bottom: 88px;
+    z-index: 1;
+    display: flex;
+    width: 370px;
+    height: 560px;
+    max-width: calc(100vw - 40px);
+    max-height: calc(100vh - 108px);
+    max-height: calc(100dvh - 108px);
+    color: var(--_text);
+    font: 14px/1.45 var(--chat-hybrid-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial,
+        'Noto Sans', 'PingFang SC', 'Microsoft YaHei', sans-serif);
+    text-align: start;
+  }
+  :host(:not([open])) {
+    display: none;
+  }
+  .panel {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    min-width: 0;
+    overflow: hidden;
+    border-radius: var(--_radius);
+    background: var(--_background);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.22);
+    animation: rise 0.18s ease-out;
+  }
+  .panel:focus {
+    outline: none;
+  }
+  @keyframes rise {
+    from {
+      opacity: 0;
+      transform: translateY(12px);
+    }
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 12px 8px 12px 16px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+  header :focus-visible {
+    outline-color: currentColor;
+  }
+  .heading {
+    flex: 1;
+    min-width: 0;
+  }
+  h2 {
+    margin: 0;
+    font-size: 16px;
+    font-weight: 700;
+  }
+  .status {
+    margin: 2px 0 0;
+    font-size: 13px;
+    opacity: 0.92;
+  }
+  .header-button {
+    flex: none;
+    min-height: 32px;
+    padding: 4px 10px;
+    border: 1px solid currentColor;
+    border-radius: 8px;
+    background: none;
+    font-size: 13px;
+    font-weight: 600;
+  }
+  .icon-button {
+    flex: none;
+    display: grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    border: 0;
+    border-radius: 50%;
+    background: none;
+  }
+  .icon-button:hover,
+  .header-button:hover {
+    background: rgb(255 255 255 / 0.16);
+  }
+
+  .confirm {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 10px 16px;
+    border-bottom: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+  .confirm p {
+    flex: 1 1 100%;
+    margin: 0;
+    font-weight: 600;
+  }
+  .confirm .error {
+    color: var(--_danger);
+    font-weight: 400;
+  }
+
+  .notice:not(:empty) {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 16px;
+    background: #fff4ce;
+    color: #5c4400;
+    font-size: 13px;
+  }
+  .notice .button {
+    min-height: 28px;
+    padding: 2px 10px;
+  }
+
+  .body {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    min-height: 0;
+  }
+  chat-hybrid-messages,
+  chat-hybrid-prechat {
+    flex: 1;
+    min-height: 0;
+  }
+  .placeholder {
+    margin: auto;
+    color: var(--_muted);
+  }
+  .footer {
+    padding: 12px 14px;
+    border-top: 1px solid var(--_border);
+  }
+  .footer .button {
+    width: 100%;
+  }
+
+  @media (max-width: 480px) {
+    :host {
+      inset: 0;
+      width: auto;
+      height: auto;
+      max-width: none;
+      max-height: none;
+    }
+    .panel {
+      border-radius: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .panel {
+      animation: none;
+    }
+  }
+`;

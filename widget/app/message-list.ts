@@ -1,0 +1,258 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { PendingMessage } from '../../shared/conversation-stream.js';
+import type { ErrorBody } from '../../shared/errors.js';
+import type { Locale, MessageDTO, SystemEvent } from '../../shared/types.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import { define } from './define.js';
+import { sharedStyles } from './shared.styles.js';
+
+/** Closer to the bottom than this, the list keeps following new messages. */
+const STICK_DISTANCE_PX = 48;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'chat-hybrid-retry': CustomEvent<{ clientId: string }>;
+  }
+  interface HTMLElementTagNameMap {
+    'chat-hybrid-messages': MessageList;
+  }
+}
+
+/**
+ * The conversation's messages, then the visitor's unsent ones, then who is typing. Scrolls itself
+ * and follows the newest message unless the visitor scrolled up to read.
+ *
+ * Only delivered messages are in the live region, so a message is announced once, not once while
+ * sending and again when delivered.
+ *
+ * @fires chat-hybrid-retry - The visitor asked to send a failed message again.
+ */
+export class MessageList extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+        padding: 12px 14px;
+      }
+      .log {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .message {
+        display: flex;
+        flex-direction: column;
+        max-width: 82%;
+      }
+      .mine {
+        align-self: flex-end;
+        align-items: flex-end;
+      }
+      .theirs {
+        align-self: flex-start;
+        align-items: flex-start;
+      }
+      .author {
+        margin: 6px 0 2px 4px;
+        font-size: 12px;
+        font-weight: 600;
+        color: var(--_muted);
+      }
+      .bubble {
+        margin: 0;
+        padding: 8px 12px;
+        border-radius: 16px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .mine .bubble {
+        border-bottom-right-radius: 4px;
+        background: var(--_accent);
+        color: var(--_accent-text);
+      }
+      .theirs .bubble {
+        border-bottom-left-radius: 4px;
+        background: var(--_surface);
+      }
+      .meta {
+        margin: 2px 4px 0;
+        font-size: 11px;
+        color: var(--_muted);
+      }
+      .system {
+        align-self: center;
+        margin: 8px 0;
+        font-size: 12px;
+        color: var(--_muted);
+        text-align: center;
+      }
+      .system .meta {
+        margin: 0;
+      }
+      .outbox {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        margin-top: 6px;
+      }
+      .pending .bubble {
+        opacity: 0.7;
+      }
+      .failed .bubble {
+        opacity: 1;
+        background: var(--_surface);
+        color: var(--_text);
+        border: 1px solid var(--_danger);
+      }
+      .failed .meta {
+        color: var(--_danger);
+      }
+      .retry {
+        margin-left: 6px;
+        padding: 0;
+        border: 0;
+        background: none;
+        color: inherit;
+        font-weight: 600;
+        text-decoration: underline;
+      }
+      .typing {
+        margin: 8px 4px 0;
+        font-size: 12px;
+        font-style: italic;
+        color: var(--_muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) messages: readonly MessageDTO[] = [];
+  @property({ attribute: false }) pending: readonly PendingMessage[] = [];
+  /** "Anna is typing…", or empty. */
+  @property() typing = '';
+  @property() locale: Locale = 'en';
+  @property({ attribute: false }) t!: Translate;
+
+  private stick = true;
+  private formats: { locale: Locale; time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat } | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('scroll', () => {
+      this.stick = this.scrollHeight - this.scrollTop - this.clientHeight < STICK_DISTANCE_PX;
+    });
+  }
+
+  /** Shows the newest message, and follows new ones again. */
+  scrollToEnd(): void {
+    this.stick = true;
+    this.scrollTop = this.scrollHeight;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The visitor's own new message is always brought into view.
+    const before = changed.get('pending');
+    if (before && this.pending.length > before.length) this.stick = true;
+  }
+
+  protected override updated(): void {
+    if (this.stick) this.scrollTop = this.scrollHeight;
+  }
+
+  protected override render() {
+    return html`
+      <div class="log" role="log" aria-live="polite" aria-label=${this.t('messages')}>
+        ${this.messages.map((message, i) => this.renderMessage(message, this.messages[i - 1]))}
+      </div>
+      <div class="outbox">${this.pending.map((item) => this.renderPending(item))}</div>
+      ${this.typing ? html`<p class="typing">${this.typing}</p>` : nothing}
+    `;
+  }
+
+  private renderMessage(message: MessageDTO, previous: MessageDTO | undefined) {
+    const time = html`<time class="meta" datetime=${message.createdAt}>${this.formatTime(message.createdAt)}</time>`;
+    if (message.author.type === 'system') {
+      // Never the body: system messages are rendered in the visitor's language from their event.
+      const text = message.system ? this.systemText(message.system) : null;
+      return text ? html`<p class="system">${text} · ${time}</p>` : nothing;
+    }
+    if (message.author.type === 'visitor') {
+      return html`<div class="message mine">
+        <span class="sr-only">${this.t('you')}:</span>
+        <p class="bubble">${message.body}</p>
+        ${time}
+      </div>`;
+    }
+    // Name an agent once per run of their messages; screen readers still hear it every time.
+    const sameAuthor = previous?.author.type === 'agent' && previous.author.id === message.author.id;
+    return html`<div class="message theirs">
+      <span class=${sameAuthor ? 'sr-only' : 'author'}>${message.author.name ?? this.t('agent')}</span>
+      <p class="bubble">${message.body}</p>
+      ${time}
+    </div>`;
+  }
+
+  private renderPending(item: PendingMessage) {
+    const failed = item.state === 'failed';
+    return html`<div class="message mine pending ${failed ? 'failed' : ''}">
+      <p class="bubble">${item.body}</p>
+      ${failed
+        ? html`<p class="meta" role="alert">
+            ${this.t(sendErrorKey(item.error))}
+            <button type="button" class="retry" @click=${() => this.retry(item.clientId)}>${this.t('retry')}</button>
+          </p>`
+        : html`<p class="meta">${this.t('sending')}</p>`}
+    </div>`;
+  }
+
+  private systemText(event: SystemEvent): string | null {
+    switch (event.kind) {
+      case 'chat.started':
+        return this.t('systemStarted');
+      case 'agent.joined':
+        return this.t('systemAgentJoined', { name: event.agentName });
+      case 'chat.ended':
+        return this.t(event.by === 'visitor' ? 'systemEndedByVisitor' : 'systemEndedByAgent');
+      default:
+        // A kind this build does not know yet: say nothing rather than something wrong.
+        return null;
+    }
+  }
+
+  /** The time of day, with the date for messages from before today. */
+  private formatTime(iso: string): string {
+    if (this.formats?.locale !== this.locale) {
+      this.formats = {
+        locale: this.locale,
+        time: new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }),
+        dateTime: new Intl.DateTimeFormat(this.locale, { dateStyle: 'short', timeStyle: 'short' }),
+      };
+    }
+    const date = new Date(iso);
+    const today = date.toDateString() === new Date().toDateString();
+    return (today ? this.formats.time : this.formats.dateTime).format(date);
+  }
+
+  private retry(clientId: string): void {
+    this.dispatchEvent(new CustomEvent('chat-hybrid-retry', { detail: { clientId }, bubbles: true, composed: true }));
+  }
+}
+
+/** A refused send in the visitor's words; the server's own message is for developers. */
+function sendErrorKey(error: ErrorBody | undefined): MessageKey {
+  switch (error?.code) {
+    case 'VALIDATION':
+      return 'sendRejected';
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'CONFLICT':
+      return 'sendClosed';
+    default:
+      return 'sendFailed';
+  }
+}
+
+define('chat-hybrid-messages', MessageList);

@@ -1,0 +1,42 @@
+/**
+ * What the loader (widget.js, a classic script on the host page) and the chat app (an ES module it
+ * imports on demand) agree on. Types only, so the loader stays tiny.
+ */
+
+export interface MountOptions {
+  /** An element inside the loader's open shadow root; the chat panel is appended to it. */
+  container: HTMLElement;
+  /** Origin of the chat server, e.g. `https://chat.example.com`. */
+  serverUrl: string;
+  siteKey: string;
+  /** The host page's `data-locale`, unchecked; the app falls back to the browser's languages. */
+  locale?: string;
+  /** The host site's signed token for its logged-in user (`data-user-token`); not used yet. */
+  userToken?: string;
+  /** The visitor closed the panel from inside it (close button or Escape). */
+  onClose(): void;
+  /** How many agent messages arrived that the visitor has not seen, for a badge on the launcher. */
+  onUnread?(count: number): void;
+}
+
+export interface WidgetHandle {
+  open(): void;
+  close(): void;
+}
+
+/** `mount` is the one export of the chat app module (widget/app/chat-app.ts). */
+export interface ChatAppModule {
+  mount(options: MountOptions): WidgetHandle;
+}
+
+/** `window.ChatHybrid`, the one global the widget defines. */
+export interface ChatHybridApi {
+  open(): void;
+  close(): void;
+}
+
+declare global {
+  interface Window {
+    ChatHybrid?: ChatHybridApi;
+  }
+}

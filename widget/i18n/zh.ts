@@ -1,0 +1,50 @@
+import type { Dictionary } from './en.js';
+
+/** Simplified Chinese. */
+export const zh = {
+  openChat: '打开聊天',
+  title: '在线客服',
+  minimise: '最小化聊天窗口',
+  connecting: '正在连接…',
+  reconnecting: '正在重新连接…',
+  unavailable: '聊天服务暂时不可用，请稍后再试。',
+  tryAgain: '重试',
+
+  intro: '有任何问题？我们很乐意为您解答。',
+  nameLabel: '您的姓名（选填）',
+  emailLabel: '您的电子邮箱（选填）',
+  emailInvalid: '请输入有效的电子邮箱地址，或将此栏留空。',
+  startChat: '开始聊天',
+  starting: '正在开始…',
+  startFailed: '无法开始聊天，请重试。',
+
+  statusQueued: '正在等待客服接入…',
+  statusActive: '您正在与 {name} 聊天',
+  statusActiveUnnamed: '您正在与客服聊天',
+  statusEnded: '本次聊天已结束',
+  endChat: '结束聊天',
+  endConfirm: '确定要结束本次聊天吗？',
+  endConfirmYes: '确定结束',
+  endConfirmNo: '继续聊天',
+  endFailed: '无法结束聊天，请重试。',
+  newChat: '开始新的聊天',
+
+  messages: '消息',
+  you: '您',
+  agent: '客服',
+  systemStarted: '聊天已开始',
+  systemAgentJoined: '{name} 已加入聊天',
+  systemEndedByVisitor: '您已结束聊天',
+  systemEndedByAgent: '客服已结束聊天',
+  typing: '{name} 正在输入…',
+  typingUnnamed: '客服正在输入…',
+
+  composerLabel: '输入消息',
+  composerPlaceholder: '请输入消息…',
+  send: '发送',
+  sending: '发送中…',
+  retry: '重新发送',
+  sendRejected: '未发送：消息未被接受。',
+  sendClosed: '未发送：本次聊天已不再接收消息。',
+  sendFailed: '未发送。',
+} satisfies Dictionary;

@@ -1,0 +1,30 @@
+/**
+ * The widget's localStorage keys and safe access to them: storage may be disabled or throw (blocked
+ * third-party storage, some private modes), and the chat must then still work for the page's life.
+ */
+
+export const VISITOR_TOKEN_KEY = 'chat-hybrid:visitor-token';
+
+/** Holds the id of the site's queued or active conversation; the loader then connects at once. */
+export function conversationKey(siteKey: string): string {
+  return `chat-hybrid:${siteKey}:conversation`;
+}
+
+export function readStorage(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    // Storage is unavailable here; behave as if nothing was stored.
+    return null;
+  }
+}
+
+/** Stores `value`, or removes the key when it is null. */
+export function writeStorage(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage is unavailable or full; the value then lives only as long as the page.
+  }
+}

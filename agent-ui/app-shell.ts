@@ -1,0 +1,584 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { query, state } from 'lit/decorators.js';
+import type { ErrorBody } from '../shared/errors.js';
+import type { AgentDTO, ConversationDTO } from '../shared/types.js';
+import { AgentSocket, type ConnectionState } from './controllers/agent-socket.js';
+import { ConversationStreams } from './controllers/conversation-streams.js';
+import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
+import './features/conversation/conversation-view.js';
+import type { ConversationChangedDetail, ConversationView } from './features/conversation/conversation-view.js';
+import './features/login/login-view.js';
+import type { LoginSubmitDetail } from './features/login/login-view.js';
+import { applyUpdate, EMPTY_LISTS, findChat, fromSnapshot, removeChat, type ChatLists } from './features/queue/chat-lists.js';
+import './features/queue/queue-panel.js';
+import type { ConversationIdDetail } from './features/queue/queue-panel.js';
+import { baseStyles } from './styles/shared.js';
+import { themeTokens } from './styles/theme.js';
+
+type Phase = 'starting' | 'unreachable' | 'signed-out' | 'signed-in';
+
+interface Toast {
+  id: number;
+  text: string;
+}
+
+const TOAST_MS = 8_000;
+/** A failed `queue:list` is asked again after this long while still connected. */
+const QUEUE_RETRY_MS = 3_000;
+const TITLE = 'Agent workspace';
+
+const END_NOTICE: Record<SessionEndReason, string> = {
+  'signed-out': '',
+  expired: 'Your session has expired',
+  elsewhere: 'You signed out in another window.',
+};
+
+/**
+ * The agent UI: the sign-in screen, then the workspace (the queue and the agent's chats on the
+ * left, the open conversation on the right) over one socket to `/agent`.
+ *
+ * It owns the session, the socket and the two chat lists: on every connect it replaces the lists
+ * with `queue:list`, and `conversation:updated` broadcasts move chats between them.
+ */
+export class AgentApp extends LitElement {
+  static override styles = [
+    themeTokens,
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100vh;
+        height: 100dvh;
+        background: var(--ah-bg);
+        color: var(--ah-text);
+      }
+      login-view {
+        flex: 1;
+      }
+      .top {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 1rem;
+        padding: 0.55rem 1rem;
+        background: var(--ah-surface);
+        border-bottom: 1px solid var(--ah-border);
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: 0.55rem;
+        min-width: 0;
+      }
+      .logo {
+        display: grid;
+        place-items: center;
+        width: 1.9rem;
+        height: 1.9rem;
+        border-radius: 8px;
+        background: var(--ah-accent);
+        color: var(--ah-accent-text);
+        font-weight: 700;
+        font-size: 0.9rem;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1rem;
+        font-weight: 650;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .me {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        min-width: 0;
+      }
+      .agent-name {
+        display: flex;
+        align-items: center;
+        gap: 0.45rem;
+        font-size: 0.875rem;
+        font-weight: 550;
+        min-width: 0;
+      }
+      .ellipsis {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .dot {
+        flex-shrink: 0;
+        width: 0.55rem;
+        height: 0.55rem;
+        border-radius: 50%;
+        background: var(--ah-text-muted);
+      }
+      .dot.connected {
+        background: var(--ah-success);
+      }
+      .banner {
+        margin: 0;
+        padding: 0.45rem 1rem;
+        text-align: center;
+        font-size: 0.875rem;
+        font-weight: 550;
+        background: var(--ah-warning-soft);
+        color: var(--ah-warning-text);
+        border-bottom: 1px solid var(--ah-border);
+      }
+      .workspace {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        grid-template-columns: minmax(16rem, 22rem) 1fr;
+      }
+      aside {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        border-right: 1px solid var(--ah-border);
+      }
+      queue-panel {
+        flex: 1;
+      }
+      main {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+      }
+      conversation-view {
+        flex: 1;
+        min-height: 0;
+      }
+      .back {
+        display: none;
+        margin: 0.5rem 0.75rem;
+        align-self: flex-start;
+      }
+      .placeholder {
+        margin: auto;
+        max-width: 22rem;
+        padding: 2rem;
+        text-align: center;
+        color: var(--ah-text-muted);
+      }
+      .placeholder strong {
+        display: block;
+        margin-bottom: 0.35rem;
+        font-size: 1rem;
+        color: var(--ah-text);
+      }
+      .center {
+        margin: auto;
+        display: grid;
+        gap: 0.75rem;
+        justify-items: center;
+        padding: 2rem;
+        text-align: center;
+        color: var(--ah-text-muted);
+      }
+      .toasts {
+        position: fixed;
+        left: 1rem;
+        bottom: 1rem;
+        z-index: 10;
+        display: grid;
+        gap: 0.5rem;
+        max-width: min(26rem, calc(100vw - 2rem));
+      }
+      .toast {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        padding: 0.6rem 0.6rem 0.6rem 0.9rem;
+        border-radius: var(--ah-radius);
+        background: var(--ah-text);
+        color: var(--ah-bg);
+        box-shadow: var(--ah-shadow);
+        font-size: 0.875rem;
+      }
+      .toast .btn {
+        background: transparent;
+        color: inherit;
+        border-color: color-mix(in srgb, currentColor 35%, transparent);
+      }
+      @media (max-width: 760px) {
+        .workspace {
+          grid-template-columns: 1fr;
+        }
+        aside {
+          border-right: 0;
+        }
+        .workspace.has-open aside,
+        .workspace:not(.has-open) main {
+          display: none;
+        }
+        .back {
+          display: inline-flex;
+        }
+      }
+    `,
+  ];
+
+  @state() private phase: Phase = 'starting';
+  @state() private agent: AgentDTO | null = null;
+  @state() private startError: string | null = null;
+  @state() private loginBusy = false;
+  @state() private loginError: ErrorBody | null = null;
+  @state() private loginNotice = '';
+  @state() private connection: ConnectionState = 'connecting';
+  @state() private lists: ChatLists = EMPTY_LISTS;
+  @state() private openConversation: ConversationDTO | null = null;
+  @state() private accepting: ReadonlySet<string> = new Set();
+  @state() private unread: ReadonlySet<string> = new Set();
+  @state() private toasts: Toast[] = [];
+
+  @query('conversation-view') private conversationView?: ConversationView;
+
+  private readonly session = new Session();
+  private socket: AgentSocket | null = null;
+  private streams: ConversationStreams | null = null;
+  private unsubscribe: Array<() => void> = [];
+  /** The newest message seq the agent has had in front of them, per chat, for the unread marks. */
+  private readonly seenSeq = new Map<string, number>();
+  /** Updates that arrive while `queue:list` is in flight, replayed over its (possibly older) snapshot. */
+  private updatesDuringList: ConversationDTO[] | null = null;
+  private listGeneration = 0;
+  private queueRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  private toastSeq = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('storage', this.onStorage);
+    if (this.phase === 'starting') void this.restore();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('storage', this.onStorage);
+    this.stopWorkspace();
+  }
+
+  override updated(): void {
+    const waiting = this.phase === 'signed-in' ? this.lists.queued.length : 0;
+    document.title = waiting > 0 ? `(${waiting}) ${TITLE}` : TITLE;
+  }
+
+  // Session
+
+  private async restore(): Promise<void> {
+    this.phase = 'starting';
+    this.startError = null;
+    const hadToken = this.session.token !== null;
+    try {
+      const agent = await this.session.restore();
+      if (agent) this.startWorkspace(agent);
+      else this.showLogin(hadToken ? 'expired' : 'signed-out');
+    } catch (err) {
+      this.phase = 'unreachable';
+      this.startError = err instanceof ApiError ? err.body.message : 'Could not reach the server.';
+    }
+  }
+
+  private async onLoginSubmit(e: CustomEvent<LoginSubmitDetail>): Promise<void> {
+    if (this.loginBusy) return;
+    this.loginBusy = true;
+    this.loginError = null;
+    try {
+      const agent = await this.session.login(e.detail.email, e.detail.password);
+      this.loginNotice = '';
+      this.startWorkspace(agent);
+    } catch (err) {
+      this.loginError =
+        err instanceof ApiError ? err.body : { code: 'INTERNAL', message: 'Something went wrong. Please try again.' };
+    } finally {
+      this.loginBusy = false;
+    }
+  }
+
+  private signOut(): void {
+    this.session.clear();
+    this.showLogin('signed-out');
+  }
+
+  /** The token was refused (handshake or a command): forget it and ask for the password again. */
+  private expire(): void {
+    if (this.phase !== 'signed-in') return;
+    this.session.clear();
+    this.showLogin('expired');
+  }
+
+  private showLogin(reason: SessionEndReason): void {
+    this.stopWorkspace();
+    this.agent = null;
+    this.loginError = null;
+    this.loginNotice = END_NOTICE[reason];
+    this.phase = 'signed-out';
+  }
+
+  /** Keeps several tabs in step: signing out in one signs out all, signing in elsewhere signs this one in. */
+  private readonly onStorage = (e: StorageEvent): void => {
+    if (e.key !== TOKEN_STORAGE_KEY && e.key !== null) return;
+    if (this.phase === 'signed-in' && e.newValue !== this.session.token) {
+      if (e.newValue) {
+        this.stopWorkspace();
+        void this.restore();
+      } else {
+        this.session.clear();
+        this.showLogin('elsewhere');
+      }
+    } else if (this.phase === 'signed-out' && e.newValue) {
+      void this.restore();
+    }
+  };
+
+  // Workspace
+
+  private startWorkspace(agent: AgentDTO): void {
+    const token = this.session.token;
+    if (!token) {
+      this.showLogin('expired');
+      return;
+    }
+    this.stopWorkspace();
+    this.agent = agent;
+    const socket = new AgentSocket({ token, onUnauthorized: () => this.expire() });
+    this.socket = socket;
+    this.streams = new ConversationStreams(socket);
+    this.connection = socket.state;
+    this.unsubscribe = [
+      socket.onStateChange((s) => (this.connection = s)),
+      socket.onConnect(() => void this.loadLists()),
+      socket.on('conversation:updated', (c) => this.onConversationUpdated(c)),
+    ];
+    this.phase = 'signed-in';
+    socket.connect();
+  }
+
+  private stopWorkspace(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    clearTimeout(this.queueRetryTimer);
+    this.streams?.dispose();
+    this.socket?.close();
+    this.streams = null;
+    this.socket = null;
+    this.lists = EMPTY_LISTS;
+    this.openConversation = null;
+    this.accepting = new Set();
+    this.unread = new Set();
+    this.seenSeq.clear();
+    this.updatesDuringList = null;
+    this.toasts = [];
+  }
+
+  /** Replaces both lists with the server's snapshot; called on every (re)connect. */
+  private async loadLists(): Promise<void> {
+    const socket = this.socket;
+    const me = this.agent;
+    if (!socket || !me) return;
+    clearTimeout(this.queueRetryTimer);
+    const generation = ++this.listGeneration;
+    this.updatesDuringList = [];
+    const res = await socket.command('queue:list', {});
+    if (socket !== this.socket || generation !== this.listGeneration) return;
+    const replay = this.updatesDuringList ?? [];
+    this.updatesDuringList = null;
+    if (!res.ok) {
+      this.toast(`Could not load the chat lists: ${res.error.message}`);
+      this.queueRetryTimer = setTimeout(() => {
+        if (this.socket === socket && socket.connected) void this.loadLists();
+      }, QUEUE_RETRY_MS);
+      return;
+    }
+    let lists = fromSnapshot(res.data);
+    for (const c of replay) lists = applyUpdate(lists, c, me.id);
+    this.setLists(lists);
+    const open = this.openConversation && findChat(lists, this.openConversation.id);
+    if (open) this.openConversation = open;
+  }
+
+  private onConversationUpdated(c: ConversationDTO): void {
+    if (!this.agent) return;
+    this.updatesDuringList?.push(c);
+    this.setLists(applyUpdate(this.lists, c, this.agent.id));
+    // The open chat stays open whatever happens to it; it only turns read-only.
+    if (this.openConversation?.id === c.id) this.openConversation = c;
+  }
+
+  private setLists(lists: ChatLists): void {
+    this.lists = lists;
+    const unread = new Set<string>();
+    for (const c of lists.mine) {
+      const seen = this.seenSeq.get(c.id);
+      if (seen === undefined || c.id === this.openConversation?.id) this.seenSeq.set(c.id, c.lastSeq);
+      else if (c.lastSeq > seen) unread.add(c.id);
+    }
+    this.unread = unread;
+  }
+
+  private open(conversation: ConversationDTO): void {
+    this.openConversation = conversation;
+    this.seenSeq.set(conversation.id, conversation.lastSeq);
+    if (this.unread.has(conversation.id)) {
+      const unread = new Set(this.unread);
+      unread.delete(conversation.id);
+      this.unread = unread;
+    }
+  }
+
+  private onSelect(e: CustomEvent<ConversationIdDetail>): void {
+    const c = findChat(this.lists, e.detail.conversationId);
+    if (c) this.open(c);
+  }
+
+  private async onAccept(e: CustomEvent<ConversationIdDetail>): Promise<void> {
+    const id = e.detail.conversationId;
+    const socket = this.socket;
+    if (!socket || this.accepting.has(id)) return;
+    this.accepting = new Set([...this.accepting, id]);
+    const res = await socket.command('conversation:accept', { conversationId: id });
+    const rest = new Set(this.accepting);
+    rest.delete(id);
+    this.accepting = rest;
+    if (socket !== this.socket) return;
+    if (res.ok) {
+      this.streams?.updateConversation(res.data);
+      this.onConversationUpdated(res.data);
+      this.open(res.data);
+      await this.updateComplete;
+      this.conversationView?.focusComposer();
+      return;
+    }
+    if (res.error.code === 'CONFLICT') {
+      this.lists = { ...this.lists, queued: this.lists.queued.filter((c) => c.id !== id) };
+      this.toast('Another agent already took this chat');
+    } else if (res.error.code === 'NOT_FOUND') {
+      this.lists = removeChat(this.lists, id);
+      this.toast(res.error.message);
+    } else {
+      this.toast(res.error.message);
+    }
+  }
+
+  private onConversationChanged(e: CustomEvent<ConversationChangedDetail>): void {
+    this.onConversationUpdated(e.detail.conversation);
+  }
+
+  private closeConversation(): void {
+    this.openConversation = null;
+  }
+
+  // Notifications
+
+  private toast(text: string): void {
+    const id = ++this.toastSeq;
+    this.toasts = [...this.toasts, { id, text }];
+    setTimeout(() => this.dismiss(id), TOAST_MS);
+  }
+
+  private dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  // Rendering
+
+  private renderWorkspace(agent: AgentDTO) {
+    const open = this.openConversation;
+    const offline = this.connection !== 'connected';
+    return html`
+      <header class="top">
+        <div class="brand">
+          <span class="logo" aria-hidden="true">C</span>
+          <h1>Agent workspace</h1>
+        </div>
+        <div class="me">
+          <span class="agent-name" title=${agent.email}>
+            <span class="dot ${offline ? '' : 'connected'}" aria-hidden="true"></span>
+            <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
+            <span class="ellipsis">${agent.name}</span>
+          </span>
+          <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
+        </div>
+      </header>
+      ${offline
+        ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`
+        : nothing}
+      <div class="workspace ${open ? 'has-open' : ''}">
+        <aside aria-label="Chats">
+          <queue-panel
+            .queued=${this.lists.queued}
+            .mine=${this.lists.mine}
+            .selectedId=${open?.id ?? null}
+            .unread=${this.unread}
+            .accepting=${this.accepting}
+            ?offline=${offline}
+            @conversation-select=${this.onSelect}
+            @conversation-accept=${this.onAccept}
+          ></queue-panel>
+        </aside>
+        <main aria-label="Conversation">
+          ${open
+            ? html`<button class="btn btn-small back" type="button" @click=${this.closeConversation}>Back to chats</button>
+                <conversation-view
+                  .socket=${this.socket}
+                  .streams=${this.streams}
+                  .me=${agent}
+                  .conversation=${open}
+                  @conversation-changed=${this.onConversationChanged}
+                ></conversation-view>`
+            : html`<div class="placeholder">
+                <strong>No conversation open</strong>
+                Pick a chat on the left, or accept a waiting visitor to start replying.
+              </div>`}
+        </main>
+      </div>
+    `;
+  }
+
+  private renderToasts() {
+    return html`<div class="toasts">
+      ${this.toasts.map(
+        (t) => html`<div class="toast" role="alert">
+          <span>${t.text}</span>
+          <button class="btn btn-small" type="button" aria-label="Dismiss notification" @click=${() => this.dismiss(t.id)}>
+            Dismiss
+          </button>
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  override render() {
+    switch (this.phase) {
+      case 'starting':
+        return html`<div class="center" role="status">Loading…</div>`;
+      case 'unreachable':
+        return html`<div class="center" role="alert">
+          <span>${this.startError}</span>
+          <button class="btn btn-primary" type="button" @click=${() => void this.restore()}>Try again</button>
+        </div>`;
+      case 'signed-out':
+        return html`<login-view
+          ?busy=${this.loginBusy}
+          .error=${this.loginError}
+          notice=${this.loginNotice}
+          @login-submit=${this.onLoginSubmit}
+        ></login-view>`;
+      case 'signed-in':
+        return this.agent ? html`${this.renderWorkspace(this.agent)}${this.renderToasts()}` : nothing;
+    }
+  }
+}
+
+if (!customElements.get('agent-app')) customElements.define('agent-app', AgentApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'agent-app': AgentApp;
+  }
+}

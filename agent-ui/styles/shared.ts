@@ -1,0 +1,92 @@
+import { css } from 'lit';
+
+/** Base rules every component includes: box sizing, focus ring, buttons and screen-reader-only text. */
+export const baseStyles = css`
+  :host {
+    font-family: var(--ah-font);
+    color: var(--ah-text);
+    box-sizing: border-box;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  :focus-visible {
+    outline: 2px solid var(--ah-focus);
+    outline-offset: 2px;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.55;
+  }
+  .btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35rem;
+    min-height: 2.25rem;
+    padding: 0.4rem 0.9rem;
+    border-radius: var(--ah-radius-sm);
+    border: 1px solid var(--ah-border);
+    background: var(--ah-surface);
+    color: var(--ah-text);
+    font-weight: 550;
+    font-size: 0.875rem;
+    line-height: 1.2;
+    white-space: nowrap;
+    transition:
+      background-color 120ms ease,
+      border-color 120ms ease;
+  }
+  .btn:hover:not(:disabled) {
+    background: var(--ah-surface-2);
+  }
+  .btn-primary {
+    background: var(--ah-accent);
+    border-color: var(--ah-accent);
+    color: var(--ah-accent-text);
+  }
+  .btn-primary:hover:not(:disabled) {
+    background: var(--ah-accent-hover);
+    border-color: var(--ah-accent-hover);
+  }
+  .btn-danger {
+    color: var(--ah-danger);
+  }
+  .btn-danger-solid {
+    background: var(--ah-danger);
+    border-color: var(--ah-danger);
+    color: #fff;
+  }
+  .btn-danger-solid:hover:not(:disabled) {
+    background: var(--ah-danger);
+    filter: brightness(0.92);
+  }
+  .btn-small {
+    min-height: 1.9rem;
+    padding: 0.25rem 0.65rem;
+    font-size: 0.8125rem;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      transition: none !important;
+      animation: none !important;
+    }
+  }
+`;

@@ -1,0 +1,82 @@
+/**
+ * The whole first slice in a real browser: the widget on a customer's page of another origin
+ * (under a strict CSP), and the agent UI in a second browser context.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startHostSite, watchErrors } from '../helpers/browser.js';
+import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let host: Awaited<ReturnType<typeof startHostSite>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  host = await startHostSite(server.url);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await server?.stop();
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/agent/`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Queue' }).waitFor();
+}
+
+describe('live chat in the browser', () => {
+  it('a visitor on a customer site chats with an agent live, and a reload brings the history back', async () => {
+    const visitor = await (await browser.newContext()).newPage();
+    const agent = await (await browser.newContext()).newPage();
+    const visitorErrors = watchErrors(visitor);
+    const agentErrors = watchErrors(agent);
+
+    await signIn(agent);
+
+    await visitor.goto(host.url);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByLabel('Your name (optional)').fill('Vera');
+    await visitor.getByLabel('Your email (optional)').fill('vera@example.test');
+    await visitor.getByRole('button', { name: 'Start chat' }).click();
+    await visitor.getByText('Waiting for an agent…').waitFor();
+    await visitor.getByLabel('Type your message').fill('Hello, my deposit has not arrived');
+    await visitor.getByRole('button', { name: 'Send' }).click();
+
+    // The chat appears in the agent's queue without a reload, and the agent takes it.
+    await agent.getByRole('button', { name: 'Accept chat from Vera' }).click();
+    await agent.getByText('Hello, my deposit has not arrived').waitFor();
+    await visitor.getByText(/You are chatting with admin/).waitFor();
+
+    // Typing shows on the other side.
+    await visitor.getByLabel('Type your message').pressSequentially('Also', { delay: 20 });
+    await agent.getByText('Vera is typing…').waitFor();
+
+    await agent.getByLabel('Reply').fill('Hi Vera, let me check that for you.');
+    await agent.getByRole('button', { name: 'Send' }).click();
+    await visitor.getByText('Hi Vera, let me check that for you.').waitFor();
+
+    await visitor.getByLabel('Type your message').fill('Thank you!');
+    await visitor.getByLabel('Type your message').press('Enter');
+    await agent.getByText('Thank you!').waitFor();
+
+    // A reload of the customer's page restores the whole conversation.
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    for (const text of ['Hello, my deposit has not arrived', 'Hi Vera, let me check that for you.', 'Thank you!']) {
+      await visitor.getByText(text).waitFor();
+    }
+    await visitor.getByText(/You are chatting with admin/).waitFor();
+
+    // The messages were stored once each, in order.
+    const stored = await server.models.Message.find({ authorType: { $ne: 'system' } }).sort({ seq: 1 }).lean();
+    expect(stored.map((m) => m.body)).toEqual(['Hello, my deposit has not arrived', 'Hi Vera, let me check that for you.', 'Thank you!']);
+    expect(visitorErrors).toEqual([]);
+    expect(agentErrors).toEqual([]);
+  }, 60_000);
+});

@@ -39,7 +39,9 @@ export function startEmbeddedFerretDB(opts: EmbeddedStoreOptions): Promise<Embed
       ),
     );
   }
-  const args = ['-listen', '127.0.0.1:0'];
+  // FerretDB logs every error reply (even an expected "collection exists") at WARN with the whole
+  // document; only its own errors are worth the operator's attention.
+  const args = ['-listen', '127.0.0.1:0', '-log-level', 'error'];
   if (opts.postgresqlUrl) {
     args.push('-handler', 'postgresql', '-postgresql-url', opts.postgresqlUrl);
   } else {

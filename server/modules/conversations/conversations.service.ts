@@ -90,21 +90,29 @@ export class ConversationsService {
 
   async send(actor: Actor, input: { conversationId: string; clientId: string; body: string }): Promise<MessageDTO> {
     const conv = await this.visible(actor, input.conversationId);
-    // A resend of a message that is already stored returns it, whatever the chat's state is now.
-    const existing = await this.messages.findOne({ conversationId: conv._id, clientId: input.clientId }).lean();
-    if (existing) return toMessageDTO(existing);
-
-    if (conv.status === 'ended') throw new AppError('CONFLICT', 'This chat has ended');
-    if (actor.kind === 'agent' && !this.isAssigned(conv, actor.agent)) {
-      throw forbidden(conv.status === 'queued' ? 'Accept the chat before replying' : 'This chat is assigned to another agent');
+    const refusal = this.sendRefusal(actor, conv);
+    if (refusal) {
+      // A resend of a message stored before the chat ended (or moved) still returns it: nothing
+      // acknowledged is lost. Otherwise the unique index answers resends, so no lookup on the hot path.
+      const existing = await this.messages.findOne({ conversationId: conv._id, clientId: input.clientId }).lean();
+      if (existing) return toMessageDTO(existing);
+      throw refusal;
     }
     const author =
       actor.kind === 'visitor'
         ? { authorType: 'visitor' as const, authorId: new Types.ObjectId(actor.visitor.id), authorName: conv.visitorName }
         : { authorType: 'agent' as const, authorId: new Types.ObjectId(actor.agent.id), authorName: actor.agent.name };
-    const { message, created } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, ...author });
+    const { message, created } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, ...author }, conv);
     if (created) await this.announce(conv._id, message, false);
     return message;
+  }
+
+  private sendRefusal(actor: Actor, conv: ConversationDoc): AppError | null {
+    if (conv.status === 'ended') return new AppError('CONFLICT', 'This chat has ended');
+    if (actor.kind === 'agent' && !this.isAssigned(conv, actor.agent)) {
+      return forbidden(conv.status === 'queued' ? 'Accept the chat before replying' : 'This chat is assigned to another agent');
+    }
+    return null;
   }
 
   async accept(agent: AgentPrincipal, conversationId: string): Promise<ConversationDTO> {
@@ -184,9 +192,11 @@ export class ConversationsService {
   private async append(
     conversationId: Types.ObjectId,
     m: { clientId: string; body: string; system: SystemEvent | null; authorType: 'visitor' | 'agent' | 'system'; authorId: Types.ObjectId | null; authorName: string | null },
+    /** The conversation as the caller just read it, saving the first attempt a read. */
+    known?: ConversationDoc,
   ): Promise<{ message: MessageDTO; created: boolean }> {
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const conv = await this.load(conversationId);
+      const conv = attempt === 0 && known ? known : await this.load(conversationId);
       const seq = conv.lastSeq + 1;
       const createdAt = new Date();
       try {

@@ -2,14 +2,15 @@
  * The conversation commands of both namespaces. Access checks live in the service; this file
  * only adds what is about sockets: joining rooms and relaying typing.
  */
-import { agentEventSchemas, visitorEventSchemas } from '../../../shared/schemas/index.js';
+import type { z } from 'zod';
+import { agentEventSchemas, visitorEventSchemas, type ConversationRef, type sendMessageInput, type SyncInput, type TypingInput } from '../../../shared/schemas/index.js';
 import type { AgentClientToServer, VisitorClientToServer } from '../../../shared/events.js';
 import { AppError } from '../../http/errors.js';
 import type { Logger } from '../../logger.js';
 import { bindHandlers, type InFlight } from '../../realtime/define-handler.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from '../../realtime/io.js';
 import { rooms } from '../../realtime/rooms.js';
-import type { ConversationsService } from './conversations.service.js';
+import type { Actor, ConversationsService } from './conversations.service.js';
 
 interface Deps {
   conversations: ConversationsService;
@@ -26,38 +27,46 @@ function mustHaveJoined(socket: { rooms: Set<string> }, conversationId: string):
   }
 }
 
+/** The commands both namespaces share; they differ only in who acts and where typing goes. */
+function streamHandlers(socket: VisitorSocket | AgentSocket, actor: Actor, conversations: ConversationsService, relayTyping: (input: TypingInput) => void) {
+  return {
+    'conversation:sync': async (input: SyncInput) => {
+      const result = await conversations.sync(actor, input);
+      await socket.join(rooms.conversation(input.conversationId));
+      return result;
+    },
+    'conversation:end': (input: ConversationRef) => conversations.end(actor, input.conversationId),
+    'message:send': (input: z.output<typeof sendMessageInput>) => conversations.send(actor, input),
+    'typing:set': async (input: TypingInput) => {
+      mustHaveJoined(socket, input.conversationId);
+      relayTyping(input);
+      return null;
+    },
+  };
+}
+
 export function registerVisitorSocket(socket: VisitorSocket, deps: Deps): void {
   const { conversations } = deps;
   const visitor = socket.data.visitor;
-  const actor = { kind: 'visitor' as const, visitor };
   const log = deps.log.child({ socket: socket.id, visitor: visitor.id });
+  const relayTyping = (input: TypingInput) =>
+    deps.agents.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
+      conversationId: input.conversationId,
+      author: { type: 'visitor', name: null },
+      typing: input.typing,
+    });
 
   bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(
     socket,
     visitorEventSchemas,
     {
+      ...streamHandlers(socket, { kind: 'visitor', visitor }, conversations, relayTyping),
       'conversation:start': async (input) => {
         const result = await conversations.start(visitor, input);
         await socket.join(rooms.conversation(result.conversation.id));
         return result;
       },
       'conversation:current': () => conversations.current(visitor),
-      'conversation:sync': async (input) => {
-        const result = await conversations.sync(actor, input);
-        await socket.join(rooms.conversation(input.conversationId));
-        return result;
-      },
-      'conversation:end': (input) => conversations.end(actor, input.conversationId),
-      'message:send': (input) => conversations.send(actor, input),
-      'typing:set': async (input) => {
-        mustHaveJoined(socket, input.conversationId);
-        deps.agents.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
-          conversationId: input.conversationId,
-          author: { type: 'visitor', name: null },
-          typing: input.typing,
-        });
-        return null;
-      },
     },
     deps.inFlight,
     log,
@@ -67,13 +76,19 @@ export function registerVisitorSocket(socket: VisitorSocket, deps: Deps): void {
 export function registerAgentSocket(socket: AgentSocket, deps: Deps): void {
   const { conversations } = deps;
   const agent = socket.data.agent;
-  const actor = { kind: 'agent' as const, agent };
   const log = deps.log.child({ socket: socket.id, agent: agent.id });
+  const relayTyping = (input: TypingInput) =>
+    deps.visitors.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
+      conversationId: input.conversationId,
+      author: { type: 'agent', name: agent.name },
+      typing: input.typing,
+    });
 
   bindHandlers<AgentClientToServer, typeof agentEventSchemas>(
     socket,
     agentEventSchemas,
     {
+      ...streamHandlers(socket, { kind: 'agent', agent }, conversations, relayTyping),
       'queue:list': async () => {
         await socket.join(rooms.queue);
         return conversations.queue(agent);
@@ -82,22 +97,6 @@ export function registerAgentSocket(socket: AgentSocket, deps: Deps): void {
         const result = await conversations.accept(agent, input.conversationId);
         await socket.join(rooms.conversation(input.conversationId));
         return result;
-      },
-      'conversation:sync': async (input) => {
-        const result = await conversations.sync(actor, input);
-        await socket.join(rooms.conversation(input.conversationId));
-        return result;
-      },
-      'conversation:end': (input) => conversations.end(actor, input.conversationId),
-      'message:send': (input) => conversations.send(actor, input),
-      'typing:set': async (input) => {
-        mustHaveJoined(socket, input.conversationId);
-        deps.visitors.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
-          conversationId: input.conversationId,
-          author: { type: 'agent', name: agent.name },
-          typing: input.typing,
-        });
-        return null;
       },
     },
     deps.inFlight,

@@ -12,17 +12,19 @@
  */
 import type { Ack } from './events.js';
 import { RETRYABLE_CODES, type ErrorBody } from './errors.js';
-import type { ConversationDTO, MessageDTO, SyncResult } from './types.js';
+import type { AttachmentDTO, ConversationDTO, MessageDTO, SyncResult } from './types.js';
 
 export interface StreamTransport {
   connected(): boolean;
   sync(conversationId: string, afterSeq: number): Promise<Ack<SyncResult>>;
-  send(input: { conversationId: string; clientId: string; body: string }): Promise<Ack<MessageDTO>>;
+  send(input: { conversationId: string; clientId: string; body: string; attachmentIds?: string[] }): Promise<Ack<MessageDTO>>;
 }
 
 export interface PendingMessage {
   clientId: string;
   body: string;
+  /** Already uploaded (POST /api/uploads); sent by id with the message. */
+  attachments: AttachmentDTO[];
   createdAt: string;
   /** `sending`: in the outbox, will be retried; `failed`: refused for good, with the reason. */
   state: 'sending' | 'failed';
@@ -123,8 +125,8 @@ export class ConversationStream {
   }
 
   /** Queues a message and sends it when connected; it stays pending until acknowledged. */
-  send(body: string): PendingMessage {
-    const item: PendingMessage = { clientId: newClientId(), body, createdAt: new Date().toISOString(), state: 'sending' };
+  send(body: string, attachments: AttachmentDTO[] = []): PendingMessage {
+    const item: PendingMessage = { clientId: newClientId(), body, attachments, createdAt: new Date().toISOString(), state: 'sending' };
     this.pending.push(item);
     this.emit();
     void this.flush();
@@ -151,7 +153,12 @@ export class ConversationStream {
         if (!item || !this.transport.connected()) return;
         let res: Ack<MessageDTO>;
         try {
-          res = await this.transport.send({ conversationId: this.conversationId, clientId: item.clientId, body: item.body });
+          res = await this.transport.send({
+            conversationId: this.conversationId,
+            clientId: item.clientId,
+            body: item.body,
+            ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
+          });
         } catch {
           // Timed out or the socket dropped: the message stays queued and goes again on reconnect.
           return;

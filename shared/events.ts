@@ -1,12 +1,15 @@
 /**
  * The whole Socket.IO contract, imported by server, widget and agent UI.
  *
- * Namespaces: `/visitor` (auth: `{ visitorToken, siteKey? }`) and `/agent` (auth: `{ token }`, a JWT
- * from POST /api/auth/login). Commands are `noun:verb`; broadcasts are past tense (`message:created`).
+ * Namespaces: `/visitor` and `/agent`. The visitor handshake's `auth` is either the widget's
+ * `{ visitorToken, siteKey?, userToken? }` or the customer page's `{ session }` (a CustomerSessionDTO
+ * token); the agent handshake's is `{ token }`, a JWT from POST /api/auth/login.
+ * Commands are `noun:verb`; broadcasts are past tense (`message:created`).
  * Every command takes one payload object and one ack callback that receives an `Ack`.
  */
 import type { ErrorBody } from './errors.js';
 import type {
+  AgentEndInput,
   ConversationRef,
   Empty,
   SendMessageInput,
@@ -14,17 +17,45 @@ import type {
   SyncInput,
   TypingInput,
 } from './schemas/conversations.js';
-import type { ConversationDTO, MessageDTO, QueueSnapshot, SyncResult, TypingDTO } from './types.js';
+import type {
+  AddNoteInput,
+  AgentTicketListInput,
+  ConvertToTicketInput,
+  CreateTicketInput,
+  CustomerTicketListInput,
+  LeaveMessageInput,
+  UpdateTicketInput,
+} from './schemas/tickets.js';
+import type {
+  AgentDTO,
+  ConversationDTO,
+  CustomerSessionDTO,
+  MessageDTO,
+  NoteDTO,
+  QueueSnapshot,
+  SiteConfigDTO,
+  SyncResult,
+  TicketListResult,
+  TypingDTO,
+} from './types.js';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 type Command<P, R> = (payload: P, ack: (result: Ack<R>) => void) => void;
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 
+/** The widget's handshake. */
 export interface VisitorAuth {
   /** Random bearer token the widget creates once and keeps (43+ base64url characters). */
   visitorToken: string;
   siteKey?: string;
+  /** The host site's signed JWT for its logged-in user (HS256 with the site's identity secret; sub, email, name, exp). */
+  userToken?: string;
+}
+
+/** The customer page's handshake: a session from POST /api/customer/session or /api/guest/verify. */
+export interface CustomerPageAuth {
+  session: string;
 }
 
 export interface AgentAuth {
@@ -32,6 +63,10 @@ export interface AgentAuth {
 }
 
 export interface VisitorClientToServer {
+  /** A session token for REST calls (uploads, attachments), and what became of the user token. */
+  'session:get': Command<Empty, CustomerSessionDTO>;
+  /** The site's categories and whether any agent is online (no agent: offer the ticket form). */
+  'site:config': Command<Empty, SiteConfigDTO>;
   /** Starts a chat, or returns the visitor's chat that is still queued or active. */
   'conversation:start': Command<StartConversationInput, SyncResult>;
   /** The visitor's open chat, or else the latest one; null when there is none. */
@@ -39,9 +74,15 @@ export interface VisitorClientToServer {
   /** Joins the conversation's live updates and returns what came after `afterSeq`. */
   'conversation:sync': Command<SyncInput, SyncResult>;
   'conversation:end': Command<ConversationRef, ConversationDTO>;
+  /** "Leave a message instead": the queued chat becomes an open ticket, keeping what was said. */
+  'conversation:leave-message': Command<LeaveMessageInput, ConversationDTO>;
   /** Acked only once the message is durable; a resend with the same clientId returns the original. */
   'message:send': Command<SendMessageInput, MessageDTO>;
   'typing:set': Command<TypingInput, null>;
+  /** The offline form, or a follow-up of a closed ticket: opens a ticket at once. Resends return the same ticket. */
+  'ticket:create': Command<CreateTicketInput, SyncResult>;
+  /** "My tickets", newest activity first: a logged-in user's across devices, else this visitor's (a guest: the one ticket). */
+  'tickets:list': Command<CustomerTicketListInput, ConversationDTO[]>;
 }
 
 export interface VisitorServerToClient {
@@ -56,14 +97,30 @@ export interface AgentClientToServer {
   /** Takes a queued chat; exactly one of several agents racing for it wins, the rest get CONFLICT. */
   'conversation:accept': Command<ConversationRef, ConversationDTO>;
   'conversation:sync': Command<SyncInput, SyncResult>;
-  'conversation:end': Command<ConversationRef, ConversationDTO>;
+  /** Ends the live chat. Unless `resolved`, a chat whose visitor left an email becomes a pending ticket. */
+  'conversation:end': Command<AgentEndInput, ConversationDTO>;
+  /** Chats: the assigned agent. Tickets: any agent, unless closed. */
   'message:send': Command<SendMessageInput, MessageDTO>;
   'typing:set': Command<TypingInput, null>;
+  'site:config': Command<Empty, SiteConfigDTO>;
+  /** Every agent, for the assignee picker. */
+  'agents:list': Command<Empty, AgentDTO[]>;
+  /** Filters and search; joins the live ticket list (changes arrive as `conversation:updated`). */
+  'tickets:list': Command<AgentTicketListInput, TicketListResult>;
+  /** Turns a chat into an open ticket assigned to the asking agent. */
+  'ticket:convert': Command<ConvertToTicketInput, ConversationDTO>;
+  /** Status, priority, category, assignee, subject: each change is recorded in the ticket's history. */
+  'ticket:update': Command<UpdateTicketInput, ConversationDTO>;
+  'notes:list': Command<ConversationRef, NoteDTO[]>;
+  /** An internal note; a resend with the same clientId returns the first. */
+  'note:add': Command<AddNoteInput, NoteDTO>;
 }
 
 export interface AgentServerToClient {
   'message:created': (message: MessageDTO) => void;
-  /** Any change to a conversation the agent can see: new in queue, accepted, ended, new message. */
+  /** Any change to a conversation the agent can see: new in queue, accepted, ended, new message, ticket changes. */
   'conversation:updated': (conversation: ConversationDTO) => void;
   'typing:changed': (typing: TypingDTO) => void;
+  /** To agents who opened the conversation. */
+  'note:created': (note: NoteDTO) => void;
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { clientId, email, empty, locale, messageBody, objectId, personName } from './common.js';
+import { MAX_MESSAGE_LENGTH } from '../limits.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../tickets.js';
+import { clientId, email, empty, locale, objectId, personName } from './common.js';
+
+/** Ids from POST /api/uploads, sent along with a message. */
+export const attachmentIds = z
+  .array(objectId)
+  .max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`)
+  .refine((ids) => new Set(ids).size === ids.length, 'lists an attachment twice');
 
 export const conversationRef = z.object({ conversationId: objectId }).strict();
 
@@ -21,13 +29,23 @@ export const syncInput = z
   })
   .strict();
 
+/** A message needs words, attachments, or both. */
 export const sendMessageInput = z
   .object({
     conversationId: objectId,
     clientId,
-    body: messageBody,
+    body: z
+      .string()
+      .default('')
+      .transform((s) => s.trim())
+      .pipe(z.string().max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)),
+    attachmentIds: attachmentIds.optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, { message: 'must not be empty', path: ['body'] });
+
+/** An agent ends a chat; `resolved: false` (the default) turns a chat with a known email into a pending ticket. */
+export const agentEndInput = z.object({ conversationId: objectId, resolved: z.boolean().default(false) }).strict();
 
 export const typingInput = z
   .object({
@@ -46,6 +64,7 @@ export const loginInput = z
 export { empty };
 
 export type ConversationRef = z.infer<typeof conversationRef>;
+export type AgentEndInput = z.input<typeof agentEndInput>;
 export type StartConversationInput = z.input<typeof startConversationInput>;
 export type SyncInput = z.infer<typeof syncInput>;
 export type SendMessageInput = z.input<typeof sendMessageInput>;

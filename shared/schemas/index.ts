@@ -1,25 +1,47 @@
 import type { z } from 'zod';
 import type { AgentClientToServer, VisitorClientToServer } from '../events.js';
-import { conversationRef, empty, sendMessageInput, startConversationInput, syncInput, typingInput } from './conversations.js';
+import { agentEndInput, conversationRef, empty, sendMessageInput, startConversationInput, syncInput, typingInput } from './conversations.js';
+import {
+  addNoteInput,
+  agentTicketListInput,
+  convertToTicketInput,
+  createTicketInput,
+  customerTicketListInput,
+  leaveMessageInput,
+  updateTicketInput,
+} from './tickets.js';
 
 export * from './common.js';
 export * from './conversations.js';
+export * from './tickets.js';
 
 /** The schema of every inbound event: the server validates each payload against these before a handler runs. */
 export const visitorEventSchemas = {
+  'session:get': empty,
+  'site:config': empty,
   'conversation:start': startConversationInput,
   'conversation:current': empty,
   'conversation:sync': syncInput,
   'conversation:end': conversationRef,
+  'conversation:leave-message': leaveMessageInput,
   'message:send': sendMessageInput,
   'typing:set': typingInput,
+  'ticket:create': createTicketInput,
+  'tickets:list': customerTicketListInput,
 } satisfies Record<keyof VisitorClientToServer, z.ZodType>;
 
 export const agentEventSchemas = {
   'queue:list': empty,
   'conversation:accept': conversationRef,
   'conversation:sync': syncInput,
-  'conversation:end': conversationRef,
+  'conversation:end': agentEndInput,
   'message:send': sendMessageInput,
   'typing:set': typingInput,
+  'site:config': empty,
+  'agents:list': empty,
+  'tickets:list': agentTicketListInput,
+  'ticket:convert': convertToTicketInput,
+  'ticket:update': updateTicketInput,
+  'notes:list': conversationRef,
+  'note:add': addNoteInput,
 } satisfies Record<keyof AgentClientToServer, z.ZodType>;

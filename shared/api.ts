@@ -1,0 +1,62 @@
+/**
+ * The REST surface browsers call besides the sockets. Errors always come as `{ error: ErrorBody }`
+ * with the status of `HTTP_STATUS[code]`. Authorization is `Bearer <token>`, never a query string.
+ *
+ * Customers (token: CustomerSessionDTO.token)
+ * - POST /api/uploads                multipart: `files` (1..MAX_ATTACHMENTS_PER_MESSAGE), optional `conversationId`
+ *                                    -> UploadResult. Agents may upload with their agent token too.
+ * - GET  /api/attachments/:id        the file, to the conversation's participants and agents only.
+ *                                    Images inline, others `Content-Disposition: attachment`; always nosniff.
+ * - POST /api/customer/session       CustomerSessionInput {siteKey, userToken} -> CustomerSessionDTO (logged-in users' page)
+ * - POST /api/guest/link             GuestLinkInput -> GuestLinkInfo; an unknown, wrong or expired link is NOT_FOUND,
+ *                                    with one message whatever the reason.
+ * - POST /api/guest/code             GuestLinkInput -> GuestCodeSent; sends a 6-digit code to the ticket's email.
+ *                                    Throttled (RATE_LIMITED, details.retryAfterSeconds) per ticket and per IP.
+ * - POST /api/guest/verify           GuestVerifyInput -> CustomerSessionDTO for that ticket only.
+ *
+ * Admins (token: agent session of an admin)
+ * - GET  /api/admin/sites/:siteKey   -> SiteDTO, including the identity secret hosts sign user tokens with
+ * - PATCH /api/admin/sites/:siteKey  SiteUpdateInput -> SiteDTO
+ *
+ * Pages
+ * - /tickets/                        the customer page. `#t=<link>` opens a guest's ticket (asks for the code);
+ *                                    `#site=<key>&token=<userToken>` signs a logged-in user in; afterwards the
+ *                                    session lives in sessionStorage. Tokens travel in the fragment, which browsers
+ *                                    never send to servers.
+ */
+import type { AttachmentDTO, CategoryDTO } from './types.js';
+
+export const API = {
+  uploads: '/api/uploads',
+  attachment: (id: string) => `/api/attachments/${encodeURIComponent(id)}`,
+  customerSession: '/api/customer/session',
+  guestLink: '/api/guest/link',
+  guestCode: '/api/guest/code',
+  guestVerify: '/api/guest/verify',
+  adminSite: (siteKey: string) => `/api/admin/sites/${encodeURIComponent(siteKey)}`,
+  customerPage: '/tickets/',
+} as const;
+
+export interface UploadResult {
+  attachments: AttachmentDTO[];
+}
+
+export interface GuestLinkInfo {
+  /** The ticket's email with most of it hidden, e.g. "j•••@example.com". */
+  maskedEmail: string;
+}
+
+export interface GuestCodeSent {
+  maskedEmail: string;
+  expiresInSeconds: number;
+  /** When the next code may be asked for. */
+  resendAfterSeconds: number;
+}
+
+export interface SiteDTO {
+  siteKey: string;
+  name: string;
+  categories: CategoryDTO[];
+  /** HS256 secret the host signs its users' tokens with. Admins only. */
+  identitySecret: string;
+}

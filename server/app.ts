@@ -4,16 +4,27 @@
  */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { errorHandler, notFoundHandler, requireAgent } from './http/middleware.js';
+import { errorHandler, notFoundHandler, requireActor, requireAdmin, requireAgent } from './http/middleware.js';
 import { webRoutes } from './http/web.js';
 import type { Logger } from './logger.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import type { AuthService } from './modules/auth/auth.service.js';
+import type { CustomerSessions } from './modules/customers/customer-identity.js';
+import type { GuestAccess } from './modules/guests/guest-access.js';
+import { customerRoutes } from './modules/guests/guests.routes.js';
+import { siteRoutes } from './modules/sites/sites.routes.js';
+import type { SitesService } from './modules/sites/sites.service.js';
+import { uploadRoutes } from './modules/uploads/uploads.routes.js';
+import type { UploadsService } from './modules/uploads/uploads.service.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
   store: Store;
   auth: AuthService;
+  sessions: CustomerSessions;
+  sites: SitesService;
+  guests: GuestAccess;
+  uploads: UploadsService;
   log: Logger;
   webDir: string;
   publicUrl: () => string;
@@ -39,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
           // Lit styles are constructable stylesheets; this keeps inline <style> in our own pages working.
           'style-src': ["'self'", "'unsafe-inline'"],
           'connect-src': ["'self'"],
+          // Attachment previews are fetched with a token and shown from object URLs.
+          'img-src': ["'self'", 'data:', 'blob:'],
         },
       },
       crossOriginResourcePolicy: { policy: 'same-site' },
@@ -46,7 +59,11 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use('/api', express.json({ limit: '100kb' }));
-  app.use('/api/auth', authRoutes(deps.auth, requireAgent(deps.auth)));
+  const agentOnly = requireAgent(deps.auth);
+  app.use('/api/auth', authRoutes(deps.auth, agentOnly));
+  app.use('/api/admin', agentOnly, requireAdmin, siteRoutes(deps.sites));
+  app.use('/api', uploadRoutes(deps.uploads, requireActor(deps.auth, deps.sessions)));
+  app.use('/api', customerRoutes(deps.guests, deps.sites, deps.sessions));
   app.use('/api', notFoundHandler());
 
   app.use(webRoutes({ webDir: deps.webDir, publicUrl: deps.publicUrl }));

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { DEFAULT_CATEGORIES } from '../shared/tickets.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -30,6 +31,11 @@ const envSchema = z
     FERRETDB_BIN: optionalString,
     /** How long an agent session lasts, in hours. */
     AGENT_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    /** smtp(s)://user:pass@host:port; unset: mails are written as .eml files under DATA_DIR/mail. */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    MAIL_FROM: optionalString.pipe(z.string().max(320).optional()),
+    /** Comma-separated ticket categories offered when a site has none of its own; "id:Label" or a label. */
+    TICKET_CATEGORIES: optionalString,
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
@@ -50,6 +56,9 @@ export interface Config {
   agentSessionHours: number;
   /** Built browser apps (widget, agent UI). */
   webDir: string;
+  mail: { smtpUrl: string | undefined; from: string };
+  /** The categories of a site that has not set its own. */
+  defaultCategories: { id: string; label: string }[];
 }
 
 export class ConfigError extends Error {
@@ -77,5 +86,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ferretdbBin: resolve(PROJECT_ROOT, e.FERRETDB_BIN ?? '.tools/ferretdb'),
     agentSessionHours: e.AGENT_SESSION_HOURS,
     webDir: resolve(PROJECT_ROOT, 'dist'),
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Support <support@localhost>' },
+    defaultCategories: e.TICKET_CATEGORIES ? parseCategories(e.TICKET_CATEGORIES) : DEFAULT_CATEGORIES.map((c) => ({ ...c })),
   };
+}
+
+/** "account:Account, Billing" -> [{id: 'account', label: 'Account'}, {id: 'billing', label: 'Billing'}] */
+function parseCategories(list: string): { id: string; label: string }[] {
+  const out = list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [a, b] = item.includes(':') ? [item.slice(0, item.indexOf(':')), item.slice(item.indexOf(':') + 1)] : [undefined, item];
+      const label = b!.trim();
+      const id = (a ?? label).trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 64);
+      return { id, label };
+    })
+    .filter((c) => c.id && c.label);
+  if (out.length === 0) throw new ConfigError(['TICKET_CATEGORIES: must name at least one category']);
+  return out;
 }

@@ -8,14 +8,26 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './modules/auth/auth.service.js';
-import { registerAgentSocket, registerVisitorSocket } from './modules/conversations/conversations.socket.js';
+import { conversationAgentHandlers, conversationVisitorHandlers } from './modules/conversations/conversations.socket.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { CustomerSessions } from './modules/customers/customer-identity.js';
+import { GuestAccess } from './modules/guests/guest-access.js';
+import { createMailer } from './modules/mail/mailer.js';
+import { SitesService } from './modules/sites/sites.service.js';
+import { TicketNumbers } from './modules/tickets/ticket-numbers.js';
+import { ticketAgentHandlers, ticketVisitorHandlers } from './modules/tickets/tickets.socket.js';
+import { TicketsService } from './modules/tickets/tickets.service.js';
+import { UploadsService } from './modules/uploads/uploads.service.js';
 import { VisitorsService } from './modules/visitors/visitors.service.js';
+import { agentEventSchemas, visitorEventSchemas } from '../shared/schemas/index.js';
+import type { AgentClientToServer, VisitorClientToServer } from '../shared/events.js';
 import { conversationBroadcaster } from './realtime/broadcast.js';
-import { InFlight } from './realtime/define-handler.js';
+import { bindHandlers, InFlight } from './realtime/define-handler.js';
 import { createIo } from './realtime/io.js';
+import type { Mailer } from './modules/mail/mailer.js';
 import { loadSecrets } from './secrets.js';
 import { Claims } from './store/claims.js';
+import { RateLimiter } from './store/rate-limiter.js';
 import { createModels, type Models } from './store/models.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -28,6 +40,8 @@ export interface RunningServer {
   models: Models;
   log: Logger;
   auth: AuthService;
+  sites: SitesService;
+  mailer: Mailer;
   stop(): Promise<void>;
 }
 
@@ -39,16 +53,59 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const auth = new AuthService(models.Agent, secrets.jwtSecret, config.agentSessionHours, log.child({ module: 'auth' }));
     await auth.ensureAdmin(config.admin);
     const visitorsService = new VisitorsService(models.Visitor);
+    const sites = new SitesService(models.Site, config.defaultCategories);
+    const sessions = new CustomerSessions(secrets.jwtSecret);
+    const claims = new Claims(models.Claim);
+    const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dataDir: config.dataDir }, log.child({ module: 'mail' }));
 
     let publicUrl = config.publicUrl ?? '';
-    const app = createApp({ store, auth, log, webDir: config.webDir, publicUrl: () => publicUrl });
-    const http = createServer(app);
-    const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, log: log.child({ module: 'realtime' }) });
+    const guests = new GuestAccess({
+      conversations: models.Conversation,
+      codes: models.GuestCode,
+      claims,
+      limiter: new RateLimiter(models.RateWindow),
+      mailer,
+      sessions,
+      jwtSecret: secrets.jwtSecret,
+      publicUrl: () => publicUrl,
+      log: log.child({ module: 'guests' }),
+    });
+
+    const http = createServer();
+    const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, sites, sessions, log: log.child({ module: 'realtime' }) });
+    const broadcaster = conversationBroadcaster(visitors, agents);
+    const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster);
+    const uploads = new UploadsService(models.Attachment, conversations, config.dataDir);
+    const tickets = new TicketsService({
+      conversations: models.Conversation,
+      messages: models.Message,
+      notes: models.Note,
+      agents: models.Agent,
+      claims,
+      numbers: new TicketNumbers(models.Counter, claims),
+      chats: conversations,
+      sites,
+      guests,
+      mailer,
+      events: broadcaster,
+      log: log.child({ module: 'tickets' }),
+    });
+    conversations.ticketHooks = tickets;
+    conversations.attachments = uploads;
+    http.on('request', createApp({ store, auth, sessions, sites, guests, uploads, log, webDir: config.webDir, publicUrl: () => publicUrl }));
+
     const inFlight = new InFlight();
-    const conversations = new ConversationsService(models.Conversation, models.Message, new Claims(models.Claim), conversationBroadcaster(visitors, agents));
-    const socketDeps = { conversations, visitors, agents, inFlight, log: log.child({ module: 'conversations' }) };
-    visitors.on('connection', (socket) => registerVisitorSocket(socket, socketDeps));
-    agents.on('connection', (socket) => registerAgentSocket(socket, socketDeps));
+    const socketLog = log.child({ module: 'realtime' });
+    const conversationDeps = { conversations, visitors, agents };
+    const ticketDeps = { tickets, sites, sessions, agentModel: models.Agent, agents };
+    visitors.on('connection', (socket) => {
+      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps) };
+      bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));
+    });
+    agents.on('connection', (socket) => {
+      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps) };
+      bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));
+    });
 
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -70,11 +127,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await inFlight.drain(10_000);
         await io.close(); // disconnects every socket; clients reconnect elsewhere and resync
         http.closeAllConnections();
+        mailer.close();
         await store.close();
         log.info('stopped');
       })());
 
-    return { url, port, http, store, models, log, auth, stop };
+    return { url, port, http, store, models, log, auth, sites, mailer, stop };
   } catch (err) {
     await store.close();
     throw err;

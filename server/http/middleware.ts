@@ -2,23 +2,58 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, httpStatusOf, toErrorBody } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentPrincipal, AuthService } from '../modules/auth/auth.service.js';
+import type { Actor } from '../modules/conversations/conversations.service.js';
+import type { CustomerSessions } from '../modules/customers/customer-identity.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     agent?: AgentPrincipal;
+    /** Set by requireActor: an agent or a customer. */
+    actor?: Actor;
   }
 }
+
+const bearer = (header: string | undefined) => /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+
+/** Requires an agent's token or a customer session (CustomerSessionDTO.token) as a Bearer token. */
+export function requireActor(auth: AuthService, sessions: CustomerSessions): RequestHandler {
+  return (req, _res, next) => {
+    const token = bearer(req.get('authorization'));
+    if (!token) {
+      next(new AppError('UNAUTHORIZED', 'Sign in first'));
+      return;
+    }
+    try {
+      req.actor = { kind: 'visitor', customer: sessions.verify(token) };
+      next();
+      return;
+    } catch {
+      // not a customer session: maybe an agent's
+    }
+    auth.authenticate(token).then(
+      (agent) => {
+        req.actor = { kind: 'agent', agent };
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}
+
+/** Admins only (after requireAgent). */
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  next(req.agent?.role === 'admin' ? undefined : new AppError('FORBIDDEN', 'Only admins can do that'));
+};
 
 /** Requires `Authorization: Bearer <agent session token>`; tokens never travel in query strings. */
 export function requireAgent(auth: AuthService): RequestHandler {
   return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer (.+)$/i.exec(header);
-    if (!match) {
+    const token = bearer(req.get('authorization'));
+    if (!token) {
       next(new AppError('UNAUTHORIZED', 'Sign in first'));
       return;
     }
-    auth.authenticate(match[1]).then(
+    auth.authenticate(token).then(
       (agent) => {
         req.agent = agent;
         next();

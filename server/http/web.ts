@@ -1,6 +1,6 @@
 /**
  * The browser-facing files: the widget (loaded by any site, so cross-origin readable), the agent
- * UI under /agent/, and a demo host page.
+ * UI under /agent/, the customer page under /tickets/, and a demo host page.
  */
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
@@ -35,13 +35,25 @@ export function webRoutes(opts: { webDir: string; publicUrl: () => string }): Ro
     res.sendFile(index);
   });
 
+  // The customer page: guests from an email link, logged-in users from the widget. Tokens come in
+  // the fragment, which never reaches a server, so nothing here sees them.
+  const portalDir = join(opts.webDir, 'portal');
+  const noReferrer = (res: express.Response) => res.setHeader('Referrer-Policy', 'no-referrer');
+  r.use('/tickets', express.static(portalDir, { index: 'index.html', setHeaders: noReferrer }));
+  r.get(/^\/tickets(\/.*)?$/, (_req, res, next) => {
+    const index = join(portalDir, 'index.html');
+    if (!existsSync(index)) return next(notBuilt());
+    noReferrer(res);
+    res.sendFile(index);
+  });
+
   r.get('/demo', (_req, res) => {
     const origin = opts.publicUrl();
     const ws = origin.replace(/^http/, 'ws');
     // The CSP a host site needs for the widget, shown by example.
     res.setHeader(
       'Content-Security-Policy',
-      `default-src 'self'; script-src 'self' ${origin}; connect-src 'self' ${origin} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: ${origin}`,
+      `default-src 'self'; script-src 'self' ${origin}; connect-src 'self' ${origin} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: ${origin}`,
     );
     res.type('html').send(demoPage(origin));
   });

@@ -8,12 +8,20 @@ import { NAMESPACES, type AgentClientToServer, type AgentServerToClient, type Vi
 import type { ErrorBody } from '../../shared/errors.js';
 import { toErrorBody } from '../http/errors.js';
 import type { Logger } from '../logger.js';
+import { AppError } from '../http/errors.js';
 import type { AgentPrincipal, AuthService } from '../modules/auth/auth.service.js';
-import { VISITOR_TOKEN, type VisitorPrincipal, type VisitorsService } from '../modules/visitors/visitors.service.js';
+import { verifyHostToken, type CustomerPrincipal, type CustomerSessions } from '../modules/customers/customer-identity.js';
+import type { SitesService } from '../modules/sites/sites.service.js';
+import { VISITOR_TOKEN, type VisitorsService } from '../modules/visitors/visitors.service.js';
+import type { CustomerSessionDTO } from '../../shared/types.js';
+import type { agentEventSchemas, visitorEventSchemas } from '../../shared/schemas/index.js';
+import type { Handlers } from './define-handler.js';
 import { rooms } from './rooms.js';
 
 export interface VisitorSocketData {
-  visitor: VisitorPrincipal;
+  customer: CustomerPrincipal;
+  /** What became of the widget's user token; `session:get` reports it to the host developer. */
+  identity: Pick<CustomerSessionDTO, 'identity' | 'identityError'>;
 }
 export interface AgentSocketData {
   agent: AgentPrincipal;
@@ -22,6 +30,9 @@ export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToC
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
 export type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
 export type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
+
+export type VisitorHandlers = Handlers<VisitorClientToServer, typeof visitorEventSchemas>;
+export type AgentHandlers = Handlers<AgentClientToServer, typeof agentEventSchemas>;
 
 const SITE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -32,7 +43,7 @@ function handshakeError(body: ErrorBody): Error & { data: ErrorBody } {
 
 export function createIo(
   httpServer: HttpServer,
-  deps: { auth: AuthService; visitors: VisitorsService; log: Logger },
+  deps: { auth: AuthService; visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; log: Logger },
 ): { io: Server; visitors: VisitorNamespace; agents: AgentNamespace } {
   const io = new Server(httpServer, {
     // The widget runs on customers' sites, any origin; credentials are bearer tokens in `auth`, not cookies.
@@ -44,21 +55,12 @@ export function createIo(
   // One Server carries two namespaces with different event maps; each gets its own typing here.
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   visitors.use((socket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-    const token = auth.visitorToken;
-    const siteKey = auth.siteKey ?? 'default';
-    if (typeof token !== 'string' || !VISITOR_TOKEN.test(token)) {
-      next(handshakeError({ code: 'UNAUTHORIZED', message: 'A visitor token of 43 to 128 base64url characters is required' }));
-      return;
-    }
-    if (typeof siteKey !== 'string' || !SITE_KEY.test(siteKey)) {
-      next(handshakeError({ code: 'VALIDATION', message: 'siteKey must be 1 to 64 letters, digits, "-" or "_"' }));
-      return;
-    }
-    deps.visitors.resolve(token, siteKey).then(
-      (visitor) => {
-        socket.data.visitor = visitor;
-        void socket.join(rooms.visitor(visitor.id));
+    visitorHandshake((socket.handshake.auth ?? {}) as Record<string, unknown>, deps).then(
+      ({ customer, identity }) => {
+        socket.data.customer = customer;
+        socket.data.identity = identity;
+        if (customer.visitorId) void socket.join(rooms.visitor(customer.visitorId));
+        if (customer.user) void socket.join(rooms.user(customer.siteKey, customer.user.id));
         next();
       },
       (err: unknown) => next(handshakeError(toErrorBody(err, deps.log, { namespace: 'visitor' }))),
@@ -79,4 +81,32 @@ export function createIo(
   });
 
   return { io, visitors, agents };
+}
+
+/**
+ * The widget sends its visitor token (and the host's token for a logged-in user); the customer
+ * page sends a session. A refused user token does not refuse the visitor: they continue anonymous,
+ * and the widget warns the host developer.
+ */
+async function visitorHandshake(
+  auth: Record<string, unknown>,
+  deps: { visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; log: Logger },
+): Promise<VisitorSocketData> {
+  if (auth.session !== undefined) return { customer: deps.sessions.verify(auth.session), identity: { identity: 'absent' } };
+  const token = auth.visitorToken;
+  const siteKey = auth.siteKey ?? 'default';
+  if (typeof token !== 'string' || !VISITOR_TOKEN.test(token)) throw new AppError('UNAUTHORIZED', 'A visitor token of 43 to 128 base64url characters is required');
+  if (typeof siteKey !== 'string' || !SITE_KEY.test(siteKey)) throw new AppError('VALIDATION', 'siteKey must be 1 to 64 letters, digits, "-" or "_"');
+  const visitor = await deps.visitors.resolve(token, siteKey);
+  const customer: CustomerPrincipal = { visitorId: visitor.id, siteKey, user: null, guestOf: null };
+  if (auth.userToken === undefined || auth.userToken === null || auth.userToken === '') return { customer, identity: { identity: 'absent' } };
+  if (typeof auth.userToken !== 'string') return { customer, identity: { identity: 'refused', identityError: 'userToken must be a string' } };
+  try {
+    customer.user = await verifyHostToken(deps.sites, siteKey, auth.userToken);
+    return { customer, identity: { identity: 'accepted' } };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    deps.log.info({ siteKey, reason: err.message }, 'user token refused; visitor continues anonymous');
+    return { customer, identity: { identity: 'refused', identityError: err.message } };
+  }
 }

@@ -4,6 +4,10 @@ export const rooms = {
   conversation: (id: string) => `conversation:${id}`,
   /** Every tab of one visitor (visitor namespace). */
   visitor: (id: string) => `visitor:${id}`,
+  /** Every tab and device of one logged-in user of a site (visitor namespace). */
+  user: (siteKey: string, userId: string) => `user:${siteKey}:${userId}`,
+  /** Agents looking at a ticket list (agent namespace). */
+  tickets: 'tickets',
   /** Every tab of one agent (agent namespace). */
   agent: (id: string) => `agent:${id}`,
   /** Agents watching the live queue (agent namespace). */

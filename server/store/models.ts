@@ -2,8 +2,14 @@ import type { Connection } from 'mongoose';
 import { agentModel } from '../modules/auth/agent.model.js';
 import { conversationModel } from '../modules/conversations/conversation.model.js';
 import { messageModel } from '../modules/conversations/message.model.js';
+import { guestCodeModel } from '../modules/guests/guest-code.model.js';
+import { siteModel } from '../modules/sites/site.model.js';
+import { noteModel } from '../modules/tickets/note.model.js';
+import { counterModel } from '../modules/tickets/ticket-numbers.js';
+import { attachmentModel } from '../modules/uploads/attachment.model.js';
 import { visitorModel } from '../modules/visitors/visitor.model.js';
 import { claimModel } from './claims.js';
+import { rateModel } from './rate-limiter.js';
 
 export type Models = ReturnType<typeof bindModels>;
 
@@ -13,7 +19,13 @@ function bindModels(conn: Connection) {
     Visitor: visitorModel(conn),
     Conversation: conversationModel(conn),
     Message: messageModel(conn),
+    Note: noteModel(conn),
+    Attachment: attachmentModel(conn),
+    Site: siteModel(conn),
+    GuestCode: guestCodeModel(conn),
+    Counter: counterModel(conn),
     Claim: claimModel(conn),
+    RateWindow: rateModel(conn),
   };
 }
 

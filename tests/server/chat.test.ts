@@ -17,8 +17,8 @@ async function newAgent(name: string): Promise<AgentClient> {
   return (await agentSession(server.url, creds)).socket;
 }
 
-async function startChat(visitor: VisitorClient, name = 'Vera Visitor'): Promise<ConversationDTO> {
-  return ok(await call<SyncResult>(visitor, 'conversation:start', { name, email: 'vera@example.test', locale: 'de' })).conversation;
+async function startChat(visitor: VisitorClient, name = 'Vera Visitor', email: string | undefined = 'vera@example.test'): Promise<ConversationDTO> {
+  return ok(await call<SyncResult>(visitor, 'conversation:start', { name, ...(email ? { email } : {}), locale: 'de' })).conversation;
 }
 
 let clientSeq = 0;
@@ -219,10 +219,10 @@ describe('a live chat from visitor to agent', () => {
     expect(ok(await call(stranger, 'conversation:current', {}))).toBeNull();
   });
 
-  it('ending a chat tells both sides, refuses new messages, and lets the visitor start a new one', async () => {
+  it('ending a chat (one that leaves no email, so no ticket) tells both sides, refuses new messages, and lets the visitor start a new one', async () => {
     const agent = await newAgent('Kim');
     const visitor = await connectVisitor(server.url);
-    const conv = await startChat(visitor);
+    const conv = await startChat(visitor, 'Anonymous', undefined);
     ok(await call(agent, 'conversation:accept', { conversationId: conv.id }));
     const sent = { conversationId: conv.id, clientId: cid(), body: 'thanks, bye' };
     const bye = ok(await call<MessageDTO>(visitor, 'message:send', sent));

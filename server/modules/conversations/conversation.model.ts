@@ -1,15 +1,24 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { ConversationDTO, ConversationStatus, Locale } from '../../../shared/types.js';
+import type { ConversationDTO, ConversationStatus, Locale, TicketChange, TicketDTO, TicketPriority, TicketStatus } from '../../../shared/types.js';
 
+/**
+ * One conversation: the live chat and, once escalated, the ticket (DESIGN.md, "The one stream").
+ * Ticket fields are top-level so lists filter on plain equality, the only thing FerretDB pushes
+ * down (STORE.md); they are null until the conversation becomes a ticket.
+ */
 export interface ConversationDoc {
   _id: Types.ObjectId;
   siteKey: string;
+  /** The live chat: queued, active, ended. A ticket opened from the form never had one: 'ended'. */
   status: ConversationStatus;
   visitorId: Types.ObjectId;
   visitorName: string | null;
   visitorEmail: string | null;
+  /** The host site's id of a logged-in user, verified from its signed token. */
+  customerUserId: string | null;
   locale: Locale;
   pageUrl: string | null;
+  /** The chat's agent and, for tickets, the assignee. */
   agentId: Types.ObjectId | null;
   agentName: string | null;
   /** How many times the chat was assigned; names the claim of the next assignment. */
@@ -17,12 +26,38 @@ export interface ConversationDoc {
   /** Highest stored seq. Only ever raised with $max after the message is stored. */
   lastSeq: number;
   lastMessageAt: Date | null;
+  lastActivityAt: Date;
   preview: string | null;
   createdAt: Date;
   queuedAt: Date;
   acceptedAt: Date | null;
   endedAt: Date | null;
   endedBy: 'visitor' | 'agent' | null;
+
+  ticketNumber: number | null;
+  ticketStatus: TicketStatus | null;
+  priority: TicketPriority | null;
+  category: string | null;
+  subject: string | null;
+  ticketCreatedAt: Date | null;
+  ticketUpdatedAt: Date | null;
+  solvedAt: Date | null;
+  closedAt: Date | null;
+  followUpOf: { conversationId: string; number: number } | null;
+  /** sha256 of the guest link token; the token itself is derived, never stored. */
+  guestLinkHash: string | null;
+  guestLinkExpiresAt: Date | null;
+  history: StoredChange[];
+}
+
+export interface StoredChange {
+  at: Date;
+  byType: 'visitor' | 'agent' | 'system';
+  byId: string | null;
+  byName: string | null;
+  field: TicketChange['field'];
+  from: string | null;
+  to: string | null;
 }
 
 export type ConversationModel = Model<ConversationDoc>;
@@ -34,7 +69,8 @@ export function conversationModel(conn: Connection): ConversationModel {
       status: { type: String, enum: ['queued', 'active', 'ended'], required: true, index: true },
       visitorId: { type: Schema.Types.ObjectId, required: true, index: true },
       visitorName: { type: String, default: null },
-      visitorEmail: { type: String, default: null },
+      visitorEmail: { type: String, default: null, index: true },
+      customerUserId: { type: String, default: null, index: true },
       locale: { type: String, required: true },
       pageUrl: { type: String, default: null },
       agentId: { type: Schema.Types.ObjectId, default: null, index: true },
@@ -42,21 +78,39 @@ export function conversationModel(conn: Connection): ConversationModel {
       assignments: { type: Number, default: 0 },
       lastSeq: { type: Number, default: 0 },
       lastMessageAt: { type: Date, default: null },
+      lastActivityAt: { type: Date, required: true, index: true },
       preview: { type: String, default: null },
       createdAt: { type: Date, required: true },
       queuedAt: { type: Date, required: true },
       acceptedAt: { type: Date, default: null },
       endedAt: { type: Date, default: null },
       endedBy: { type: String, default: null },
+
+      ticketNumber: { type: Number, default: null, index: true },
+      ticketStatus: { type: String, default: null, index: true },
+      priority: { type: String, default: null },
+      category: { type: String, default: null },
+      subject: { type: String, default: null },
+      ticketCreatedAt: { type: Date, default: null },
+      ticketUpdatedAt: { type: Date, default: null },
+      solvedAt: { type: Date, default: null },
+      closedAt: { type: Date, default: null },
+      followUpOf: { type: Schema.Types.Mixed, default: null },
+      guestLinkHash: { type: String, default: null, index: true },
+      guestLinkExpiresAt: { type: Date, default: null },
+      history: { type: Schema.Types.Mixed, default: () => [] },
     },
     { versionKey: false },
   );
   return conn.model<ConversationDoc>('Conversation', schema, 'conversations');
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function toConversationDTO(c: ConversationDoc): ConversationDTO {
+/** Customers get the same shape without the internal history of the ticket. */
+export type Audience = 'agent' | 'customer';
+
+export function toConversationDTO(c: ConversationDoc, audience: Audience = 'agent'): ConversationDTO {
   return {
     id: c._id.toHexString(),
     status: c.status,
@@ -71,5 +125,28 @@ export function toConversationDTO(c: ConversationDoc): ConversationDTO {
     queuedAt: c.queuedAt.toISOString(),
     acceptedAt: iso(c.acceptedAt),
     endedAt: iso(c.endedAt),
+    lastActivityAt: (c.lastActivityAt ?? c.createdAt).toISOString(),
+    ticket: toTicketDTO(c, audience),
+  };
+}
+
+function toTicketDTO(c: ConversationDoc, audience: Audience): TicketDTO | null {
+  if (c.ticketNumber == null || !c.ticketStatus) return null;
+  return {
+    number: c.ticketNumber,
+    status: c.ticketStatus,
+    priority: c.priority ?? 'normal',
+    category: c.category ?? 'other',
+    subject: c.subject ?? '',
+    requester: { email: c.visitorEmail, name: c.visitorName, userId: c.customerUserId ?? null },
+    createdAt: (c.ticketCreatedAt ?? c.createdAt).toISOString(),
+    updatedAt: (c.ticketUpdatedAt ?? c.ticketCreatedAt ?? c.createdAt).toISOString(),
+    solvedAt: iso(c.solvedAt),
+    closedAt: iso(c.closedAt),
+    followUpOf: c.followUpOf ?? null,
+    history:
+      audience === 'agent'
+        ? (c.history ?? []).map((h) => ({ at: h.at.toISOString(), by: { type: h.byType, id: h.byId, name: h.byName }, field: h.field, from: h.from, to: h.to }))
+        : [],
   };
 }

@@ -8,17 +8,50 @@
  * The unique index on (conversationId, clientId) turns a resend into a lookup of the original.
  */
 import { Types } from 'mongoose';
-import type { Locale, SystemEvent, ConversationDTO, MessageDTO, QueueSnapshot, SyncResult } from '../../../shared/types.js';
+import type { AttachmentDTO, Locale, SystemEvent, ConversationDTO, MessageDTO, QueueSnapshot, SyncResult } from '../../../shared/types.js';
 import { SYNC_PAGE_SIZE } from '../../../shared/limits.js';
 import type { StartConversationInput, SyncInput } from '../../../shared/schemas/index.js';
 import { AppError, forbidden, isConflict, notFound } from '../../http/errors.js';
 import type { Claims } from '../../store/claims.js';
 import type { AgentPrincipal } from '../auth/auth.service.js';
-import type { VisitorPrincipal } from '../visitors/visitors.service.js';
-import { toConversationDTO, type ConversationDoc, type ConversationModel } from './conversation.model.js';
+import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
+import { toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
 import { toMessageDTO, type MessageModel } from './message.model.js';
 
-export type Actor = { kind: 'visitor'; visitor: VisitorPrincipal } | { kind: 'agent'; agent: AgentPrincipal };
+export type Actor = { kind: 'visitor'; customer: CustomerPrincipal } | { kind: 'agent'; agent: AgentPrincipal };
+
+export const audienceOf = (actor: Actor): Audience => (actor.kind === 'agent' ? 'agent' : 'customer');
+export const actorKey = (actor: Actor): string => (actor.kind === 'agent' ? `agent:${actor.agent.id}` : customerKey(actor.customer));
+
+/** What tickets add to the life of a conversation; set by the tickets module. */
+export interface TicketHooks {
+  /** After a chat ended: an unresolved chat with a known email becomes a pending ticket. */
+  afterEnd(conversation: ConversationDoc, by: 'visitor' | 'agent', resolved: boolean): Promise<void>;
+  /** After a customer's message on a ticket: a pending or solved ticket reopens. */
+  afterCustomerMessage(conversation: ConversationDoc): Promise<void>;
+}
+
+/** Turns uploaded files into a message's attachments; set by the uploads module. */
+export interface AttachmentBinder {
+  bind(ids: readonly string[], uploaderKey: string, conversationId: string): Promise<AttachmentDTO[]>;
+}
+
+/** The conversations a customer may open: their visitor's anonymous ones, a logged-in user's, a guest's ticket. */
+export function customerFilter(c: CustomerPrincipal): Record<string, unknown> {
+  const or: Record<string, unknown>[] = [];
+  if (c.visitorId) or.push({ visitorId: new Types.ObjectId(c.visitorId), customerUserId: null });
+  if (c.user) or.push({ siteKey: c.siteKey, customerUserId: c.user.id });
+  if (c.guestOf) or.push({ _id: new Types.ObjectId(c.guestOf), ticketNumber: { $ne: null } });
+  return or.length === 1 ? or[0]! : { $or: or };
+}
+
+export function customerMaySee(c: CustomerPrincipal, conv: ConversationDoc): boolean {
+  if (c.guestOf && conv._id.toHexString() === c.guestOf && conv.ticketNumber != null) return true;
+  // A chat of a logged-in user belongs to that user, not to the browser: on a shared computer the
+  // next user of the same visitor token must not see it.
+  if (conv.customerUserId) return !!c.user && c.user.id === conv.customerUserId && c.siteKey === conv.siteKey;
+  return !!c.visitorId && conv.visitorId.toHexString() === c.visitorId;
+}
 
 /** What the realtime layer does with changes; the service stays free of Socket.IO. */
 export interface ConversationEvents {
@@ -31,22 +64,27 @@ const PREVIEW_LENGTH = 140;
 const MAX_APPEND_ATTEMPTS = 50;
 
 export class ConversationsService {
+  ticketHooks: TicketHooks | null = null;
+  attachments: AttachmentBinder | null = null;
+
   constructor(
     private readonly conversations: ConversationModel,
     private readonly messages: MessageModel,
     private readonly claims: Claims,
-    private readonly events: ConversationEvents,
+    readonly events: ConversationEvents,
   ) {}
 
   /** Starts a chat, or returns the visitor's chat that is still open (one at a time, like every chat product). */
-  async start(visitor: VisitorPrincipal, input: StartConversationInput & { locale?: Locale }): Promise<SyncResult> {
-    const openClaim = `open-chat:${visitor.id}`;
+  async start(customer: CustomerPrincipal, input: StartConversationInput & { locale?: Locale }): Promise<SyncResult> {
+    if (!customer.visitorId) throw forbidden('Start a chat from the chat widget on the site');
+    const visitorId = customer.visitorId;
+    const openClaim = `open-chat:${visitorId}`;
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = new Types.ObjectId();
       if (!(await this.claims.take(openClaim, id.toHexString()))) {
         const held = await this.claims.get(openClaim);
         const open = held && (await this.conversations.findById(held.owner).lean());
-        if (open && open.status !== 'ended') return this.page(open, 0);
+        if (open && open.status !== 'ended') return this.page(open, 0, 'customer');
         // The claim outlived its chat (a crash between ending and releasing): drop it and retry.
         if (held) await this.claims.release(openClaim, held.owner);
         continue;
@@ -54,41 +92,46 @@ export class ConversationsService {
       const now = new Date();
       const conv = await this.conversations.create({
         _id: id,
-        siteKey: visitor.siteKey,
+        siteKey: customer.siteKey,
         status: 'queued',
-        visitorId: new Types.ObjectId(visitor.id),
-        visitorName: input.name || null,
-        visitorEmail: input.email || null,
+        visitorId: new Types.ObjectId(visitorId),
+        // What the host vouched for wins over what was typed in the form.
+        visitorName: customer.user?.name || input.name || null,
+        visitorEmail: customer.user?.email || input.email || null,
+        customerUserId: customer.user?.id ?? null,
         locale: input.locale ?? 'en',
         pageUrl: input.pageUrl ?? null,
         createdAt: now,
         queuedAt: now,
+        lastActivityAt: now,
       });
       await this.appendSystem(conv._id, { kind: 'chat.started' }, 'start');
       const fresh = await this.load(conv._id);
       this.events.conversationUpdated(fresh, true);
-      return this.page(fresh, 0);
+      return this.page(fresh, 0, 'customer');
     }
     throw new AppError('UNAVAILABLE', 'Could not start the chat; please try again');
   }
 
-  /** The visitor's open chat, else the latest one. */
-  async current(visitor: VisitorPrincipal): Promise<ConversationDTO | null> {
-    const held = await this.claims.get(`open-chat:${visitor.id}`);
-    if (held) {
-      const open = await this.conversations.findById(held.owner).lean();
-      if (open && open.status !== 'ended') return toConversationDTO(open);
+  /** The visitor's open chat, else the latest conversation they may see. */
+  async current(customer: CustomerPrincipal): Promise<ConversationDTO | null> {
+    if (customer.visitorId) {
+      const held = await this.claims.get(`open-chat:${customer.visitorId}`);
+      if (held) {
+        const open = await this.conversations.findById(held.owner).lean();
+        if (open && open.status !== 'ended' && customerMaySee(customer, open)) return toConversationDTO(open, 'customer');
+      }
     }
-    const latest = await this.conversations.find({ visitorId: new Types.ObjectId(visitor.id) }).sort({ createdAt: -1 }).limit(1).lean();
-    return latest[0] ? toConversationDTO(latest[0]) : null;
+    const latest = await this.conversations.find(customerFilter(customer)).sort({ createdAt: -1 }).limit(1).lean();
+    return latest[0] ? toConversationDTO(latest[0], 'customer') : null;
   }
 
   async sync(actor: Actor, input: SyncInput): Promise<SyncResult> {
     const conv = await this.visible(actor, input.conversationId);
-    return this.page(conv, input.afterSeq);
+    return this.page(conv, input.afterSeq, audienceOf(actor));
   }
 
-  async send(actor: Actor, input: { conversationId: string; clientId: string; body: string }): Promise<MessageDTO> {
+  async send(actor: Actor, input: { conversationId: string; clientId: string; body: string; attachmentIds?: string[] | undefined }): Promise<MessageDTO> {
     const conv = await this.visible(actor, input.conversationId);
     const refusal = this.sendRefusal(actor, conv);
     if (refusal) {
@@ -100,17 +143,32 @@ export class ConversationsService {
     }
     const author =
       actor.kind === 'visitor'
-        ? { authorType: 'visitor' as const, authorId: new Types.ObjectId(actor.visitor.id), authorName: conv.visitorName }
+        ? { authorType: 'visitor' as const, authorId: new Types.ObjectId(actor.customer.visitorId ?? conv.visitorId), authorName: conv.visitorName }
         : { authorType: 'agent' as const, authorId: new Types.ObjectId(actor.agent.id), authorName: actor.agent.name };
-    const { message, created } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, ...author }, conv);
-    if (created) await this.announce(conv._id, message, false);
+    const ids = input.attachmentIds ?? [];
+    if (ids.length && !this.attachments) throw new AppError('UNAVAILABLE', 'Attachments are not available');
+    const attachments = ids.length ? await this.attachments!.bind(ids, actorKey(actor), conv._id.toHexString()) : [];
+    const { message, created } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, attachments, ...author }, conv);
+    if (created) {
+      if (actor.kind === 'visitor' && conv.ticketNumber != null) await this.ticketHooks?.afterCustomerMessage(conv);
+      await this.announce(conv._id, message, false);
+    }
     return message;
   }
 
+  /**
+   * Who may write: a live chat takes messages from its visitor and its assigned agent; a ticket
+   * takes replies from its customer and any agent until it is closed, when it becomes read-only.
+   */
   private sendRefusal(actor: Actor, conv: ConversationDoc): AppError | null {
-    if (conv.status === 'ended') return new AppError('CONFLICT', 'This chat has ended');
-    if (actor.kind === 'agent' && !this.isAssigned(conv, actor.agent)) {
+    if (conv.ticketStatus === 'closed') return new AppError('CONFLICT', `Ticket ${conv.ticketNumber} is closed and read-only; open a follow-up ticket instead`);
+    const isTicket = conv.ticketNumber != null;
+    if (conv.status === 'ended' && !isTicket) return new AppError('CONFLICT', 'This chat has ended');
+    if (actor.kind === 'agent' && !isTicket && !this.isAssigned(conv, actor.agent)) {
       return forbidden(conv.status === 'queued' ? 'Accept the chat before replying' : 'This chat is assigned to another agent');
+    }
+    if (actor.kind === 'agent' && isTicket && conv.status === 'active' && !this.isAssigned(conv, actor.agent)) {
+      return forbidden('This chat is live with another agent; reply once it has ended');
     }
     return null;
   }
@@ -132,9 +190,10 @@ export class ConversationsService {
     return toConversationDTO(await this.recordAssignment(conv, agent.id, agent.name));
   }
 
-  async end(actor: Actor, conversationId: string): Promise<ConversationDTO> {
+  /** Ends the live chat. `resolved` (agents only) keeps an unresolved chat from becoming a pending ticket. */
+  async end(actor: Actor, conversationId: string, resolved = false): Promise<ConversationDTO> {
     const conv = await this.visible(actor, conversationId);
-    if (conv.status === 'ended') return toConversationDTO(conv);
+    if (conv.status === 'ended') return toConversationDTO(conv, audienceOf(actor));
     if (actor.kind === 'agent' && !this.isAssigned(conv, actor.agent)) throw forbidden('Only the assigned agent can end this chat');
     const by = actor.kind;
     // Both sides may end at once; on FerretDB both updates can "win" (STORE.md), so what must
@@ -142,8 +201,17 @@ export class ConversationsService {
     await this.conversations.updateOne({ _id: conv._id, status: { $ne: 'ended' } }, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } });
     await this.claims.release(`open-chat:${conv.visitorId.toHexString()}`, conv._id.toHexString());
     const ended = await this.appendSystem(conv._id, { kind: 'chat.ended', by }, 'end');
-    if (ended.created) await this.announce(conv._id, ended.message, true);
-    return toConversationDTO(await this.load(conv._id));
+    if (ended.created) {
+      await this.announce(conv._id, ended.message, true);
+      await this.ticketHooks?.afterEnd(await this.load(conv._id), by, resolved);
+    }
+    return toConversationDTO(await this.load(conv._id), audienceOf(actor));
+  }
+
+  /** Leaves the live queue or chat without an "ended" line of its own (the ticket's line says it). */
+  async closeLive(conv: ConversationDoc, by: 'visitor' | 'agent'): Promise<void> {
+    await this.conversations.updateOne({ _id: conv._id, status: { $ne: 'ended' } }, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } });
+    await this.claims.release(`open-chat:${conv.visitorId.toHexString()}`, conv._id.toHexString());
   }
 
   async queue(agent: AgentPrincipal): Promise<QueueSnapshot> {
@@ -151,19 +219,19 @@ export class ConversationsService {
       this.conversations.find({ status: 'queued' }).sort({ queuedAt: 1 }).limit(500).lean(),
       this.conversations.find({ agentId: new Types.ObjectId(agent.id), status: 'active' }).sort({ acceptedAt: 1 }).lean(),
     ]);
-    return { queued: queued.map(toConversationDTO), mine: mine.map(toConversationDTO) };
+    return { queued: queued.map((c) => toConversationDTO(c)), mine: mine.map((c) => toConversationDTO(c)) };
   }
 
   /** Loads a conversation the actor may see, or NOT_FOUND (never revealing that another's exists). */
   async visible(actor: Actor, conversationId: string): Promise<ConversationDoc> {
     const conv = Types.ObjectId.isValid(conversationId) ? await this.conversations.findById(conversationId).lean() : null;
     if (!conv) throw notFound('Conversation');
-    // Agents and admins see every conversation; visitors only their own.
-    if (actor.kind === 'visitor' && conv.visitorId.toHexString() !== actor.visitor.id) throw notFound('Conversation');
+    // Agents and admins see every conversation; customers only their own.
+    if (actor.kind === 'visitor' && !customerMaySee(actor.customer, conv)) throw notFound('Conversation');
     return conv;
   }
 
-  private isAssigned(conv: ConversationDoc, agent: AgentPrincipal): boolean {
+  isAssigned(conv: ConversationDoc, agent: AgentPrincipal): boolean {
     return conv.status === 'active' && (conv.agentId?.toHexString() === agent.id || agent.role === 'admin');
   }
 
@@ -184,14 +252,14 @@ export class ConversationsService {
   }
 
   /** `key` names a one-time event (e.g. the end): storing it twice is refused by the unique index. */
-  private appendSystem(conversationId: Types.ObjectId, system: SystemEvent, key: string): Promise<{ message: MessageDTO; created: boolean }> {
-    return this.append(conversationId, { clientId: `sys-${key}`, body: '', system, authorType: 'system', authorId: null, authorName: null });
+  appendSystem(conversationId: Types.ObjectId, system: SystemEvent, key: string): Promise<{ message: MessageDTO; created: boolean }> {
+    return this.append(conversationId, { clientId: `sys-${key}`, body: '', system, attachments: [], authorType: 'system', authorId: null, authorName: null });
   }
 
   /** Stores a message at the next seq; see the file comment for why this is safe on FerretDB too. */
-  private async append(
+  async append(
     conversationId: Types.ObjectId,
-    m: { clientId: string; body: string; system: SystemEvent | null; authorType: 'visitor' | 'agent' | 'system'; authorId: Types.ObjectId | null; authorName: string | null },
+    m: { clientId: string; body: string; system: SystemEvent | null; attachments: AttachmentDTO[]; authorType: 'visitor' | 'agent' | 'system'; authorId: Types.ObjectId | null; authorName: string | null },
     /** The conversation as the caller just read it, saving the first attempt a read. */
     known?: ConversationDoc,
   ): Promise<{ message: MessageDTO; created: boolean }> {
@@ -201,9 +269,9 @@ export class ConversationsService {
       const createdAt = new Date();
       try {
         const doc = await this.messages.create({ conversationId, seq, createdAt, ...m });
-        const set: Record<string, unknown> = {};
-        if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: m.body.slice(0, PREVIEW_LENGTH) });
-        await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq }, ...(m.system ? {} : { $set: set }) });
+        const set: Record<string, unknown> = { lastActivityAt: createdAt };
+        if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
+        await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq }, $set: set });
         return { message: toMessageDTO(doc.toObject()), created: true };
       } catch (err) {
         if (!isConflict(err)) throw err;
@@ -218,25 +286,30 @@ export class ConversationsService {
     throw new AppError('UNAVAILABLE', 'The conversation is busy; please try again');
   }
 
-  private async announce(conversationId: Types.ObjectId, message: MessageDTO, statusChanged: boolean): Promise<void> {
+  async announce(conversationId: Types.ObjectId, message: MessageDTO, statusChanged: boolean): Promise<void> {
     const conv = await this.load(conversationId);
     this.events.messageCreated(conv, message);
     this.events.conversationUpdated(conv, statusChanged || conv.status === 'queued');
   }
 
-  private async page(conv: ConversationDoc, afterSeq: number): Promise<SyncResult> {
+  async page(conv: ConversationDoc, afterSeq: number, audience: Audience): Promise<SyncResult> {
     const docs = await this.messages
       .find({ conversationId: conv._id, seq: { $gt: afterSeq } })
       .sort({ seq: 1 })
       .limit(SYNC_PAGE_SIZE + 1)
       .lean();
     const hasMore = docs.length > SYNC_PAGE_SIZE;
-    return { conversation: toConversationDTO(conv), messages: docs.slice(0, SYNC_PAGE_SIZE).map(toMessageDTO), hasMore };
+    return { conversation: toConversationDTO(conv, audience), messages: docs.slice(0, SYNC_PAGE_SIZE).map(toMessageDTO), hasMore };
   }
 
-  private async load(id: Types.ObjectId): Promise<ConversationDoc> {
+  async load(id: Types.ObjectId): Promise<ConversationDoc> {
     const conv = await this.conversations.findById(id).lean();
     if (!conv) throw notFound('Conversation');
     return conv;
   }
+}
+
+function previewOf(body: string, attachments: AttachmentDTO[]): string {
+  if (body) return body.slice(0, PREVIEW_LENGTH);
+  return attachments.map((a) => a.name).join(', ').slice(0, PREVIEW_LENGTH);
 }

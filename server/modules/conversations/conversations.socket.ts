@@ -3,12 +3,9 @@
  * only adds what is about sockets: joining rooms and relaying typing.
  */
 import type { z } from 'zod';
-import { agentEventSchemas, visitorEventSchemas, type ConversationRef, type sendMessageInput, type SyncInput, type TypingInput } from '../../../shared/schemas/index.js';
-import type { AgentClientToServer, VisitorClientToServer } from '../../../shared/events.js';
+import type { ConversationRef, sendMessageInput, SyncInput, TypingInput } from '../../../shared/schemas/index.js';
 import { AppError } from '../../http/errors.js';
-import type { Logger } from '../../logger.js';
-import { bindHandlers, type InFlight } from '../../realtime/define-handler.js';
-import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from '../../realtime/io.js';
+import type { AgentHandlers, AgentNamespace, AgentSocket, VisitorHandlers, VisitorNamespace, VisitorSocket } from '../../realtime/io.js';
 import { rooms } from '../../realtime/rooms.js';
 import type { Actor, ConversationsService } from './conversations.service.js';
 
@@ -16,8 +13,6 @@ interface Deps {
   conversations: ConversationsService;
   visitors: VisitorNamespace;
   agents: AgentNamespace;
-  inFlight: InFlight;
-  log: Logger;
 }
 
 /** Typing is relayed only for conversations this socket has joined, so no store read is needed. */
@@ -35,7 +30,6 @@ function streamHandlers(socket: VisitorSocket | AgentSocket, actor: Actor, conve
       await socket.join(rooms.conversation(input.conversationId));
       return result;
     },
-    'conversation:end': (input: ConversationRef) => conversations.end(actor, input.conversationId),
     'message:send': (input: z.output<typeof sendMessageInput>) => conversations.send(actor, input),
     'typing:set': async (input: TypingInput) => {
       mustHaveJoined(socket, input.conversationId);
@@ -45,61 +39,53 @@ function streamHandlers(socket: VisitorSocket | AgentSocket, actor: Actor, conve
   };
 }
 
-export function registerVisitorSocket(socket: VisitorSocket, deps: Deps): void {
+export function conversationVisitorHandlers(
+  socket: VisitorSocket,
+  deps: Deps,
+): Pick<VisitorHandlers, 'conversation:start' | 'conversation:current' | 'conversation:sync' | 'conversation:end' | 'message:send' | 'typing:set'> {
   const { conversations } = deps;
-  const visitor = socket.data.visitor;
-  const log = deps.log.child({ socket: socket.id, visitor: visitor.id });
+  const customer = socket.data.customer;
   const relayTyping = (input: TypingInput) =>
     deps.agents.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
       conversationId: input.conversationId,
       author: { type: 'visitor', name: null },
       typing: input.typing,
     });
-
-  bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(
-    socket,
-    visitorEventSchemas,
-    {
-      ...streamHandlers(socket, { kind: 'visitor', visitor }, conversations, relayTyping),
-      'conversation:start': async (input) => {
-        const result = await conversations.start(visitor, input);
-        await socket.join(rooms.conversation(result.conversation.id));
-        return result;
-      },
-      'conversation:current': () => conversations.current(visitor),
+  return {
+    ...streamHandlers(socket, { kind: 'visitor', customer }, conversations, relayTyping),
+    'conversation:end': (input: ConversationRef) => conversations.end({ kind: 'visitor', customer }, input.conversationId),
+    'conversation:start': async (input) => {
+      const result = await conversations.start(customer, input);
+      await socket.join(rooms.conversation(result.conversation.id));
+      return result;
     },
-    deps.inFlight,
-    log,
-  );
+    'conversation:current': () => conversations.current(customer),
+  };
 }
 
-export function registerAgentSocket(socket: AgentSocket, deps: Deps): void {
+export function conversationAgentHandlers(
+  socket: AgentSocket,
+  deps: Deps,
+): Pick<AgentHandlers, 'queue:list' | 'conversation:accept' | 'conversation:sync' | 'conversation:end' | 'message:send' | 'typing:set'> {
   const { conversations } = deps;
   const agent = socket.data.agent;
-  const log = deps.log.child({ socket: socket.id, agent: agent.id });
   const relayTyping = (input: TypingInput) =>
     deps.visitors.to(rooms.conversation(input.conversationId)).emit('typing:changed', {
       conversationId: input.conversationId,
       author: { type: 'agent', name: agent.name },
       typing: input.typing,
     });
-
-  bindHandlers<AgentClientToServer, typeof agentEventSchemas>(
-    socket,
-    agentEventSchemas,
-    {
-      ...streamHandlers(socket, { kind: 'agent', agent }, conversations, relayTyping),
-      'queue:list': async () => {
-        await socket.join(rooms.queue);
-        return conversations.queue(agent);
-      },
-      'conversation:accept': async (input) => {
-        const result = await conversations.accept(agent, input.conversationId);
-        await socket.join(rooms.conversation(input.conversationId));
-        return result;
-      },
+  return {
+    ...streamHandlers(socket, { kind: 'agent', agent }, conversations, relayTyping),
+    'conversation:end': (input) => conversations.end({ kind: 'agent', agent }, input.conversationId, input.resolved),
+    'queue:list': async () => {
+      await socket.join(rooms.queue);
+      return conversations.queue(agent);
     },
-    deps.inFlight,
-    log,
-  );
+    'conversation:accept': async (input) => {
+      const result = await conversations.accept(agent, input.conversationId);
+      await socket.join(rooms.conversation(input.conversationId));
+      return result;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { MessageDTO, SystemEvent } from '../../../shared/types.js';
+import type { AttachmentDTO, MessageDTO, SystemEvent } from '../../../shared/types.js';
 
 export interface MessageDoc {
   _id: Types.ObjectId;
@@ -11,6 +11,8 @@ export interface MessageDoc {
   authorName: string | null;
   body: string;
   system: SystemEvent | null;
+  /** Copied from the uploads when the message is stored, so reading a stream needs no join. */
+  attachments: AttachmentDTO[];
   createdAt: Date;
 }
 
@@ -27,6 +29,7 @@ export function messageModel(conn: Connection): MessageModel {
       authorName: { type: String, default: null },
       body: { type: String, default: '' },
       system: { type: Schema.Types.Mixed, default: null },
+      attachments: { type: Schema.Types.Mixed, default: () => [] },
       createdAt: { type: Date, required: true },
     },
     { versionKey: false },
@@ -47,6 +50,7 @@ export function toMessageDTO(m: MessageDoc): MessageDTO {
     author: { type: m.authorType, id: m.authorId ? m.authorId.toHexString() : null, name: m.authorName },
     body: m.body,
     system: m.system,
+    attachments: m.attachments ?? [],
     createdAt: m.createdAt.toISOString(),
   };
 }

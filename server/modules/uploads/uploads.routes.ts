@@ -1,0 +1,60 @@
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../../../shared/tickets.js';
+import { objectId } from '../../../shared/schemas/index.js';
+import { AppError } from '../../http/errors.js';
+import { parse } from '../../http/validate.js';
+import type { UploadsService } from './uploads.service.js';
+
+const MB = MAX_ATTACHMENT_BYTES / (1024 * 1024);
+
+/** multer's limit errors, in words a user understands. */
+function multerMessage(code: string): string {
+  switch (code) {
+    case 'LIMIT_FILE_SIZE':
+      return `A file is larger than ${MB} MB`;
+    case 'LIMIT_FILE_COUNT':
+      return `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files at once`;
+    case 'LIMIT_UNEXPECTED_FILE':
+      return 'Send files in the "files" field';
+    default:
+      return 'The upload could not be read';
+  }
+}
+
+export function uploadRoutes(uploads: UploadsService, requireActor: RequestHandler): Router {
+  const r = Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: MAX_ATTACHMENTS_PER_MESSAGE, fields: 5, fieldSize: 1024, parts: MAX_ATTACHMENTS_PER_MESSAGE + 5 },
+  }).array('files', MAX_ATTACHMENTS_PER_MESSAGE);
+
+  r.post('/uploads', requireActor, (req, res, next) => {
+    upload(req, res, (err: unknown) => {
+      if (err) {
+        const code = (err as { code?: string }).code;
+        next(code ? new AppError('VALIDATION', `Invalid input: ${multerMessage(code)}`, [{ path: 'files', message: multerMessage(code) }]) : err);
+        return;
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const conversationId = body.conversationId ? parse(objectId, body.conversationId) : undefined;
+      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+      uploads.store(req.actor!, files, conversationId).then((attachments) => res.status(201).json({ attachments }), next);
+    });
+  });
+
+  r.get('/attachments/:id', requireActor, async (req, res) => {
+    const { doc, data } = await uploads.open(req.actor!, String(req.params.id));
+    res.setHeader('Content-Type', doc.type === 'text/plain' ? 'text/plain; charset=utf-8' : doc.type);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Even if a browser rendered it, the file could run nothing and reach nothing.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    // The widget fetches from a host site's origin: let it read the body (the token guards it, not cookies).
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.attachment(doc.name);
+    if (doc.inline) res.setHeader('Content-Disposition', (res.getHeader('Content-Disposition') as string).replace(/^attachment/, 'inline'));
+    res.send(data);
+  });
+  return r;
+}

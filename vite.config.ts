@@ -1,10 +1,11 @@
 /**
- * Three browser builds, each a config of its own (scripts/build-web.ts runs them in turn):
+ * Four browser builds, each a config of its own (scripts/build-web.ts runs them in turn):
  * - `loaderConfig`: widget/loader.ts -> dist/widget/widget.js, the classic script a host site
  *   includes. It shows the bubble and nothing else; it must stay tiny and import nothing heavy.
  * - `widgetConfig`: widget/app/chat-app.ts -> dist/widget/app/chat-app.js, the Lit chat panel and
  *   its socket client, loaded by the loader on first open.
  * - `agentConfig`: the agent UI single-page app -> dist/agent, served under /agent/.
+ * - `portalConfig`: the customers' ticket page (widget/portal) -> dist/portal, served under /tickets/.
  * The default export is the agent UI, so plain `vite` serves it for development.
  */
 import { defineConfig, type InlineConfig } from 'vite';
@@ -49,6 +50,15 @@ export const agentConfig: InlineConfig = {
   publicDir: false,
   logLevel: 'warn',
   build: { outDir: `${root}dist/agent`, emptyOutDir: true, target: 'es2022' },
+};
+
+export const portalConfig: InlineConfig = {
+  configFile: false,
+  root: `${root}widget/portal`,
+  base: '/tickets/',
+  publicDir: false,
+  logLevel: 'warn',
+  build: { outDir: `${root}dist/portal`, emptyOutDir: true, target: 'es2022' },
 };
 
 export default defineConfig(agentConfig);

@@ -1,12 +1,13 @@
 /**
- * Builds the widget loader, the widget app and the agent UI, and prints the widget's weight
- * (raw, gzip, brotli): the widget's size is a product feature, so every build shows it.
+ * Builds the widget loader, the widget app, the agent UI and the customer page, and prints the
+ * weight (raw, gzip, brotli) of the widget and the customer page: their size is a product feature,
+ * so every build shows it. Arguments pick builds: `widget`, `agent`, `portal`; none builds all.
  */
 import { build } from 'vite';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
-import { agentConfig, loaderConfig, widgetConfig } from '../vite.config.js';
+import { agentConfig, loaderConfig, portalConfig, widgetConfig } from '../vite.config.js';
 
 const which = new Set(process.argv.slice(2));
 const all = which.size === 0;
@@ -15,6 +16,7 @@ if (all || which.has('widget')) {
   await build(loaderConfig);
 }
 if (all || which.has('agent')) await build(agentConfig);
+if (all || which.has('portal')) await build(portalConfig);
 
 function weigh(files: string[]) {
   const buf = Buffer.concat(files.map((f) => readFileSync(f)));
@@ -30,9 +32,14 @@ function jsFiles(dir: string): string[] {
     return statSync(p).isDirectory() ? jsFiles(p) : p.endsWith('.js') ? [p] : [];
   });
 }
+const rows: Record<string, ReturnType<typeof weigh>> = {};
 if (all || which.has('widget')) {
+  rows['loader (widget.js)'] = weigh(['dist/widget/widget.js']);
+  rows['chat app'] = weigh(jsFiles('dist/widget/app'));
+}
+if (all || which.has('portal')) rows['customer page'] = weigh(jsFiles('dist/portal'));
+{
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  const rows = { 'loader (widget.js)': weigh(['dist/widget/widget.js']), 'chat app': weigh(jsFiles('dist/widget/app')) };
   for (const [name, w] of Object.entries(rows)) {
     process.stdout.write(`${name.padEnd(20)} raw ${kb(w.raw).padStart(9)}  gzip ${kb(w.gzip).padStart(8)}  brotli ${kb(w.brotli).padStart(8)}\n`);
   }

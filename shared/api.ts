@@ -60,3 +60,17 @@ export interface SiteDTO {
   /** HS256 secret the host signs its users' tokens with. Admins only. */
   identitySecret: string;
 }
+
+/**
+ * `details` of the errors of POST /api/guest/code and /api/guest/verify, so the page can say what
+ * happened in the customer's language:
+ * - `wrong` (UNAUTHORIZED): `triesLeft` more tries with this code;
+ * - `expired`, `used` (UNAUTHORIZED), `exhausted` (RATE_LIMITED): ask for a new code;
+ * - `just-sent` (RATE_LIMITED): a code went out moments ago, wait `retryAfterSeconds`;
+ * - `throttled` (RATE_LIMITED): too many requests, wait `retryAfterSeconds`.
+ */
+export interface GuestCodeErrorDetails {
+  reason: 'wrong' | 'expired' | 'used' | 'exhausted' | 'just-sent' | 'throttled';
+  triesLeft?: number;
+  retryAfterSeconds?: number;
+}

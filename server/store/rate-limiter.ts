@@ -58,7 +58,7 @@ export class RateLimiter {
     void this.sweep(now);
     if (count > limit.max) {
       const retryAfterSeconds = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-      throw new AppError('RATE_LIMITED', message, { retryAfterSeconds });
+      throw new AppError('RATE_LIMITED', message, { reason: 'throttled', retryAfterSeconds });
     }
   }
 

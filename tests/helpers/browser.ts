@@ -31,7 +31,7 @@ export async function startHostSite(chatUrl: string, attrs = ''): Promise<{ url:
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': `default-src 'self'; script-src 'self' ${chatUrl}; connect-src 'self' ${chatUrl} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data:`,
+      'content-security-policy': `default-src 'self'; script-src 'self' ${chatUrl}; connect-src 'self' ${chatUrl} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:`,
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host shop</title></head>
 <body><h1>Host shop help page</h1><p>Questions? Use the chat.</p>

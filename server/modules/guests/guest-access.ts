@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { GuestCodeSent, GuestLinkInfo } from '../../../shared/api.js';
+import type { GuestCodeErrorDetails, GuestCodeSent, GuestLinkInfo } from '../../../shared/api.js';
 import { GUEST_CODE_MAX_ATTEMPTS, GUEST_CODE_RESEND_SECONDS, GUEST_CODE_TTL_SECONDS, GUEST_CODE_LENGTH } from '../../../shared/tickets.js';
 import type { CustomerSessionDTO } from '../../../shared/types.js';
 import { AppError } from '../../http/errors.js';
@@ -78,7 +78,7 @@ export class GuestAccess {
     const live = await this.deps.codes.findById(id).lean();
     if (live) {
       const wait = Math.ceil((live.createdAt.getTime() + GUEST_CODE_RESEND_SECONDS * 1000 - Date.now()) / 1000);
-      if (wait > 0) throw new AppError('RATE_LIMITED', `A code was just sent. You can ask for another in ${wait} seconds.`, { retryAfterSeconds: wait });
+      if (wait > 0) throw codeError('RATE_LIMITED', `A code was just sent. You can ask for another in ${wait} seconds.`, { reason: 'just-sent', retryAfterSeconds: wait });
     }
     await this.deps.limiter.hit(GUEST_LIMITS.codePerTicket, id, 'Too many codes were asked for this ticket; please wait and try again');
 
@@ -106,7 +106,7 @@ export class GuestAccess {
     const conv = await this.byLink(link);
     const id = conv._id.toHexString();
     const live = await this.deps.codes.findById(id).lean();
-    if (!live || live.expiresAt.getTime() <= Date.now()) throw new AppError('UNAUTHORIZED', 'This code has expired. Ask for a new code.');
+    if (!live || live.expiresAt.getTime() <= Date.now()) throw codeError('UNAUTHORIZED', 'This code has expired. Ask for a new code.', { reason: 'expired' });
     let attempt = 0;
     for (let k = 1; k <= GUEST_CODE_MAX_ATTEMPTS; k++) {
       if (await this.deps.claims.take(`guest-try:${live.codeId}:${k}`, ip)) {
@@ -114,18 +114,17 @@ export class GuestAccess {
         break;
       }
     }
-    if (attempt === 0) throw new AppError('RATE_LIMITED', 'Too many wrong codes. Ask for a new code.');
+    if (attempt === 0) throw codeError('RATE_LIMITED', 'Too many wrong codes. Ask for a new code.', { reason: 'exhausted' });
     const given = Buffer.from(this.hashCode(live.codeId, code), 'hex');
     const expected = Buffer.from(live.codeHash, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       const left = GUEST_CODE_MAX_ATTEMPTS - attempt;
-      throw new AppError('UNAUTHORIZED', left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That code is not right, and no tries are left. Ask for a new code.', {
-        triesLeft: left,
-      });
+      const message = left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'That code is not right, and no tries are left. Ask for a new code.';
+      throw codeError('UNAUTHORIZED', message, { reason: 'wrong', triesLeft: left });
     }
     // One-time: whoever deletes it first is in; a second use of the same code finds nothing.
     const used = await this.deps.codes.deleteOne({ _id: id, codeId: live.codeId });
-    if (used.deletedCount !== 1) throw new AppError('UNAUTHORIZED', 'This code was already used. Ask for a new code.');
+    if (used.deletedCount !== 1) throw codeError('UNAUTHORIZED', 'This code was already used. Ask for a new code.', { reason: 'used' });
     this.deps.log.info({ ticket: conv.ticketNumber }, 'guest signed in to a ticket');
     return this.deps.sessions.issue({ visitorId: null, siteKey: conv.siteKey, user: null, guestOf: id });
   }
@@ -141,6 +140,8 @@ export class GuestAccess {
     return createHmac('sha256', this.codeKey).update(`${codeId}:${code}`).digest('hex');
   }
 }
+
+const codeError = (code: 'UNAUTHORIZED' | 'RATE_LIMITED', message: string, details: GuestCodeErrorDetails) => new AppError(code, message, details);
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

@@ -7,6 +7,7 @@
  *                                    -> UploadResult. Agents may upload with their agent token too.
  * - GET  /api/attachments/:id        the file, to the conversation's participants and agents only.
  *                                    Images inline, others `Content-Disposition: attachment`; always nosniff.
+ *                                    Both allow any origin (CORS): the widget calls them from host sites.
  * - POST /api/customer/session       CustomerSessionInput {siteKey, userToken} -> CustomerSessionDTO (logged-in users' page)
  * - POST /api/guest/link             GuestLinkInput -> GuestLinkInfo; an unknown, wrong or expired link is NOT_FOUND,
  *                                    with one message whatever the reason.

@@ -11,7 +11,10 @@ export interface MountOptions {
   siteKey: string;
   /** The host page's `data-locale`, unchecked; the app falls back to the browser's languages. */
   locale?: string;
-  /** The host site's signed token for its logged-in user (`data-user-token`); not used yet. */
+  /**
+   * The host site's signed token for its logged-in user (`data-user-token`): sent in the socket
+   * handshake and put in the customer page link. A refused token is reported once on the console.
+   */
   userToken?: string;
   /** The visitor closed the panel from inside it (close button or Escape). */
   onClose(): void;

@@ -131,6 +131,10 @@ export const panelStyles = css`
     color: #5c4400;
     font-size: 13px;
   }
+  .notice.ok {
+    background: #e7f5ec;
+    color: #14532d;
+  }
   .notice .button {
     min-height: 28px;
     padding: 2px 10px;
@@ -143,9 +147,23 @@ export const panelStyles = css`
     min-height: 0;
   }
   chat-hybrid-messages,
-  chat-hybrid-prechat {
+  chat-hybrid-form {
     flex: 1;
     min-height: 0;
+  }
+  .start,
+  .bar {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    padding: 16px 18px 0;
+  }
+  .bar {
+    padding: 8px 14px;
+    border-bottom: 1px solid var(--_border);
+  }
+  .footer p {
+    margin: 0 0 10px;
   }
   .placeholder {
     margin: auto;

@@ -1,17 +1,20 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { API } from '../../shared/api.js';
+import { newClientId } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { ConversationDTO, Locale } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
 import { panelStyles } from './chat-panel.styles.js';
 import { define } from './define.js';
-import { minimiseIcon } from './icons.js';
+import { backIcon, minimiseIcon } from './icons.js';
 import './message-composer.js';
 import './message-list.js';
 import type { MessageList } from './message-list.js';
-import './prechat-form.js';
-import type { PrechatDetails } from './prechat-form.js';
+import './contact-form.js';
+import type { ContactDetails } from './contact-form.js';
 import { sharedStyles } from './shared.styles.js';
+import { renderTicketList, ticketListStyles } from './ticket-list.js';
 import type { VisitorClient } from './visitor-client.js';
 
 declare global {
@@ -24,12 +27,16 @@ declare global {
 }
 
 /**
- * The chat window: a header with the chat's status, then the form that starts a chat or the
+ * The chat window: a header with the chat's or ticket's status, then the start screen (the ticket
+ * to continue in, the chat form or, with no agent online, the ticket form), "My tickets", or a
  * conversation with its composer. It shows what its VisitorClient holds and hands it what the
  * visitor does.
  *
+ * A conversation takes replies while it is live or a ticket that is not closed; a closed ticket
+ * offers a follow-up instead.
+ *
  * Focus: moves inside on `show()`, and again when the view changes under it (form to chat, chat to
- * ended) if it was inside; returning it to the launcher on close is the loader's job.
+ * ended, list to ticket) if it was inside; returning it to the launcher on close is the loader's job.
  *
  * @fires chat-hybrid-close - The visitor closed the panel (close button or Escape).
  * @cssprop --chat-hybrid-accent - Header, own messages and main buttons.
@@ -38,7 +45,7 @@ declare global {
  *   --chat-hybrid-border, --chat-hybrid-danger, --chat-hybrid-focus, --chat-hybrid-radius, --chat-hybrid-font
  */
 export class ChatPanel extends LitElement {
-  static override styles = [sharedStyles, panelStyles];
+  static override styles = [sharedStyles, panelStyles, ticketListStyles];
 
   @property({ type: Boolean, reflect: true }) open = false;
   /** Set before the element is connected. */
@@ -51,6 +58,14 @@ export class ChatPanel extends LitElement {
   @state() private endError = '';
   @state() private starting = false;
   @state() private startError = '';
+  /** The start screen shows its form even though there is a ticket to continue in. */
+  @state() private newWanted = false;
+  /** "Leave a message" or a follow-up, open over the conversation with this id. */
+  @state() private form: { mode: 'leave' | 'follow'; id: string } | null = null;
+  /** The ticket just created, confirmed while its conversation is shown. */
+  @state() private created: { id: string; number: number } | null = null;
+  /** Kept until the form's ticket exists, so sending the same form again returns that ticket. */
+  private ticketClientId = newClientId();
 
   private unsubscribe: (() => void) | null = null;
   private focusWanted = false;
@@ -59,6 +74,7 @@ export class ChatPanel extends LitElement {
   show(): void {
     this.open = true;
     this.focusWanted = true;
+    this.client.refreshStart();
   }
 
   hide(): void {
@@ -86,24 +102,35 @@ export class ChatPanel extends LitElement {
   }
 
   protected override render() {
-    const conversation = this.client.stream?.conversation ?? null;
-    const status = conversation ? this.statusText(conversation) : '';
-    const canEnd = this.client.phase === 'chat' && conversation?.status !== 'ended' && !this.confirmingEnd;
+    const { client, t } = this;
+    const { phase } = client;
+    const conversation = phase === 'chat' ? (client.stream?.conversation ?? null) : null;
+    const ticket = conversation?.ticket;
+    const live = !!conversation && conversation.status !== 'ended';
+    const status = conversation ? (ticket && !live ? t(`status:${ticket.status}`) : this.statusText(conversation)) : '';
+    const title = phase === 'tickets' ? t('myTickets') : ticket ? t('ticketTitle', { number: String(ticket.number) }) : t('title');
     return html`<section class="panel" role="dialog" aria-labelledby="title" tabindex="-1" @keydown=${this.onKeydown}>
       <header>
+        ${phase === 'tickets' || (conversation && !live)
+          ? html`<button type="button" class="icon-button" aria-label=${t('back')} title=${t('back')} @click=${this.back}>${backIcon}</button>`
+          : nothing}
         <div class="heading">
-          <h2 id="title">${this.t('title')}</h2>
+          <h2 id="title">${title}</h2>
           ${status ? html`<p class="status">${status}</p>` : nothing}
         </div>
-        ${canEnd
-          ? html`<button type="button" class="header-button" id="end" @click=${this.askEnd}>${this.t('endChat')}</button>`
-          : nothing}
+        ${live
+          ? this.confirmingEnd
+            ? nothing
+            : html`<button type="button" class="header-button" id="end" @click=${this.askEnd}>${t('endChat')}</button>`
+          : phase === 'prechat' || conversation
+            ? html`<button type="button" class="header-button" @click=${this.myTickets}>${t('myTickets')}</button>`
+            : nothing}
         <button type="button" class="icon-button" aria-label=${this.t('minimise')} title=${this.t('minimise')} @click=${this.close}>
           ${minimiseIcon}
         </button>
       </header>
       ${this.confirmingEnd ? this.renderConfirm() : nothing}
-      <div class="notice" role="status">${this.renderNotice()}</div>
+      <div class="notice ${this.confirmation() ? 'ok' : ''}" role="status">${this.renderNotice()}</div>
       <div class="body">${this.renderBody()}</div>
     </section>`;
   }
@@ -124,43 +151,127 @@ export class ChatPanel extends LitElement {
       return html`${this.t('unavailable')}
         <button type="button" class="button" @click=${() => this.client.reconnect()}>${this.t('tryAgain')}</button>`;
     }
-    return this.client.reconnecting ? this.t('reconnecting') : nothing;
+    if (this.client.reconnecting) return this.t('reconnecting');
+    const created = this.confirmation();
+    return created ? this.t('ticketCreated', { number: String(created) }) : nothing;
+  }
+
+  /** The number of the ticket just created, while its conversation is shown and the ticket still open. */
+  private confirmation(): number {
+    const { created, client } = this;
+    const shown = client.phase === 'chat' ? client.stream?.conversation : null;
+    return created && shown?.id === created.id && shown.ticket?.status === 'open' ? created.number : 0;
   }
 
   private renderBody() {
     const { client, t } = this;
-    if (client.phase === 'connecting') return html`<p class="placeholder">${t('connecting')}</p>`;
-    if (client.phase === 'prechat') {
-      return html`<chat-hybrid-prechat
-        .t=${t}
-        .name=${client.lastVisitor.name}
-        .email=${client.lastVisitor.email}
-        ?busy=${this.starting}
-        .error=${this.startError}
-        @chat-hybrid-start=${this.onStart}
-      ></chat-hybrid-prechat>`;
+    switch (client.phase) {
+      case 'connecting':
+        return html`<p class="placeholder">${t('connecting')}</p>`;
+      case 'prechat':
+        return this.renderStart();
+      case 'tickets': {
+        const { serverUrl, siteKey, userToken } = client.options;
+        const fullPageUrl =
+          client.session?.kind === 'user' && userToken
+            ? `${serverUrl.replace(/\/+$/, '')}${API.customerPage}#site=${encodeURIComponent(siteKey)}&token=${encodeURIComponent(userToken)}`
+            : '';
+        return renderTicketList({
+          t,
+          locale: this.locale,
+          tickets: client.tickets,
+          filter: client.ticketFilter,
+          failed: client.ticketsFailed,
+          fullPageUrl,
+          onFilter: (filter) => void client.listTickets(filter),
+          onOpen: (conversation) => client.open(conversation),
+        });
+      }
     }
     const stream = client.stream;
-    if (!stream) return nothing;
-    const ended = stream.conversation?.status === 'ended';
+    const conversation = stream?.conversation;
+    if (!stream || !conversation) return nothing;
+    const form = this.openForm(conversation);
+    if (form) return this.renderForm(form, conversation);
+    const ticket = conversation.ticket;
     const typing = client.agentTyping;
-    return html`<chat-hybrid-messages
+    return html`${conversation.status === 'queued' && !ticket
+        ? html`<div class="bar">
+            <button type="button" class="button" @click=${() => this.showForm('leave', conversation)}>${t('leaveMessage')}</button>
+          </div>`
+        : nothing}
+      <chat-hybrid-messages
         .t=${t}
         .locale=${this.locale}
+        .load=${this.loadAttachment}
         .messages=${[...stream.messages]}
         .pending=${[...stream.pending]}
         .typing=${typing ? (typing.name ? t('typing', { name: typing.name }) : t('typingUnnamed')) : ''}
         @chat-hybrid-retry=${(e: CustomEvent<{ clientId: string }>) => client.retry(e.detail.clientId)}
       ></chat-hybrid-messages>
-      ${ended
-        ? html`<div class="footer">
-            <button type="button" class="button primary" @click=${() => client.startOver()}>${t('newChat')}</button>
-          </div>`
-        : html`<chat-hybrid-composer
+      ${conversation.status !== 'ended' || (ticket && ticket.status !== 'closed')
+        ? html`<chat-hybrid-composer
             .t=${t}
-            @chat-hybrid-send=${(e: CustomEvent<{ body: string }>) => client.send(e.detail.body)}
+            .upload=${this.uploadHere}
+            @chat-hybrid-send=${(e: GlobalEventHandlersEventMap['chat-hybrid-send']) => client.send(e.detail.body, e.detail.attachments)}
             @chat-hybrid-draft=${(e: CustomEvent<{ empty: boolean }>) => client.noteTyping(!e.detail.empty)}
-          ></chat-hybrid-composer>`}`;
+          ></chat-hybrid-composer>`
+        : ticket
+          ? html`<div class="footer">
+              <p>${t('ticketClosed')}</p>
+              <button type="button" class="button primary" @click=${() => this.showForm('follow', conversation)}>${t('followUp')}</button>
+            </div>`
+          : html`<div class="footer">
+              <button type="button" class="button primary" @click=${this.startOver}>${t('newChat')}</button>
+            </div>`}`;
+  }
+
+  /** The ticket to continue in first, if there is one; then the chat form, or the ticket form when no agent is online. */
+  private renderStart() {
+    const { client, t } = this;
+    const config = client.config;
+    if (!config) return html`<p class="placeholder">${t('connecting')}</p>`;
+    const open = client.openTicket;
+    const showForm = !open?.ticket || this.newWanted;
+    return html`${open?.ticket
+      ? html`<div class="start">
+          <button type="button" class="button primary" @click=${() => client.open(open)}>
+            ${t('continueTicket', { number: String(open.ticket.number) })}
+          </button>
+          ${showForm
+            ? nothing
+            : html`<button type="button" class="button" @click=${() => (this.newWanted = true)}>
+                ${t(config.agentsOnline ? 'newChat' : 'newTicket')}
+              </button>`}
+        </div>`
+      : nothing}
+    ${!showForm
+      ? nothing
+      : this.renderForm(config.agentsOnline ? 'chat' : 'ticket', null)}`;
+  }
+
+  /**
+   * The chat form, the offline form, "leave a message" or a follow-up. The email is asked only when
+   * the server would not know it: not for a logged-in user with one, nor when the chat or the closed
+   * ticket has one; only a ticket for an anonymous visitor needs it.
+   */
+  private renderForm(mode: 'chat' | 'ticket' | 'leave' | 'follow', conversation: ConversationDTO | null) {
+    const { client } = this;
+    const user = client.session?.kind === 'user' ? client.session.user : null;
+    const known = user?.email || (mode === 'leave' ? conversation?.visitor.email : conversation?.ticket?.requester.email);
+    return html`<chat-hybrid-form
+      .t=${this.t}
+      .mode=${mode}
+      .categories=${client.config?.categories ?? []}
+      .emailMode=${known ? 'hidden' : user || mode === 'chat' ? 'optional' : 'required'}
+      .name=${user?.name ?? client.lastVisitor.name}
+      .email=${user ? '' : known || client.lastVisitor.email}
+      .upload=${this.uploadNew}
+      ?busy=${this.starting}
+      .error=${this.startError}
+      @chat-hybrid-submit=${(e: CustomEvent<ContactDetails>) => (mode === 'chat' ? this.onStart(e.detail) : this.onTicket(mode, e.detail, conversation))}
+      @chat-hybrid-cancel=${this.cancelForm}
+    ></chat-hybrid-form>`;
   }
 
   private statusText(conversation: ConversationDTO): string {
@@ -176,8 +287,26 @@ export class ChatPanel extends LitElement {
 
   /** Which screen is up; focus follows when it changes. */
   private view(): string {
-    const ended = this.client.stream?.conversation?.status === 'ended';
-    return `${this.client.phase}${ended ? ':ended' : ''}`;
+    const { client } = this;
+    const conversation = client.stream?.conversation;
+    return [
+      client.phase,
+      // The start screen fills in once the site's settings and the visitor's open ticket are known.
+      !client.config,
+      client.openTicket?.id,
+      conversation?.id,
+      conversation?.status === 'ended',
+      conversation?.ticket?.status === 'closed',
+      conversation && this.openForm(conversation),
+      this.newWanted,
+    ].join();
+  }
+
+  /** The form open over this conversation; "leave a message" only while the chat is still queued. */
+  private openForm(conversation: ConversationDTO): 'leave' | 'follow' | '' {
+    const form = this.form;
+    if (!form || form.id !== conversation.id) return '';
+    return form.mode === 'follow' || (conversation.status === 'queued' && !conversation.ticket) ? form.mode : '';
   }
 
   private focusIsOurs(): boolean {
@@ -191,9 +320,9 @@ export class ChatPanel extends LitElement {
     this.focusWanted = false;
     const root = this.renderRoot;
     const target =
+      root.querySelector('chat-hybrid-form') ??
       root.querySelector('chat-hybrid-composer') ??
-      root.querySelector('chat-hybrid-prechat') ??
-      root.querySelector<HTMLElement>('.footer .button') ??
+      root.querySelector<HTMLElement>('.footer .button, .start .button, .filters .button') ??
       root.querySelector<HTMLElement>('.panel');
     // The composer and the form delegate focus to their first field, once they have rendered it.
     if (target instanceof LitElement) await target.updateComplete;
@@ -212,14 +341,73 @@ export class ChatPanel extends LitElement {
     this.dispatchEvent(new CustomEvent('chat-hybrid-close', { detail: null }));
   }
 
-  private async onStart(event: CustomEvent<PrechatDetails>): Promise<void> {
+  private async onStart({ name, email }: ContactDetails): Promise<void> {
     if (this.starting) return;
     this.starting = true;
     this.startError = '';
-    const error = await this.client.start(event.detail);
+    const error = await this.client.start({ ...(name && { name }), ...(email && { email }) });
     this.starting = false;
     if (error) this.startError = this.t(isEmailError(error) ? 'emailInvalid' : 'startFailed');
   }
+
+  private async onTicket(mode: 'ticket' | 'leave' | 'follow', details: ContactDetails, conversation: ConversationDTO | null): Promise<void> {
+    if (this.starting) return;
+    this.starting = true;
+    this.startError = '';
+    const { client } = this;
+    const result =
+      mode === 'leave'
+        ? await client.leaveMessage({ category: details.category, ...(details.email && { email: details.email }) })
+        : await client.createTicket({
+            ...details,
+            body: details.body ?? '',
+            clientId: this.ticketClientId,
+            ...(mode === 'follow' && conversation && { followUpOf: conversation.id }),
+          });
+    this.starting = false;
+    if ('code' in result) {
+      this.startError = this.t(isEmailError(result) ? 'emailNeeded' : 'ticketFailed');
+      return;
+    }
+    const created = 'conversation' in result ? result.conversation : result;
+    this.created = created.ticket ? { id: created.id, number: created.ticket.number } : null;
+    this.cancelForm();
+  }
+
+  private showForm(mode: 'leave' | 'follow', conversation: ConversationDTO): void {
+    this.form = { mode, id: conversation.id };
+    this.startError = '';
+  }
+
+  private readonly cancelForm = () => {
+    this.form = null;
+    this.newWanted = false;
+    this.startError = '';
+    this.ticketClientId = newClientId();
+  };
+
+  /** Leaving a conversation also ends the confirmation of its creation. */
+  private readonly back = () => {
+    this.cancelForm();
+    this.created = null;
+    this.client.back();
+  };
+
+  private readonly startOver = () => {
+    this.back();
+    this.newWanted = true;
+    this.client.startOver();
+  };
+
+  private readonly myTickets = () => {
+    this.cancelForm();
+    this.created = null;
+    void this.client.listTickets('open');
+  };
+
+  private readonly loadAttachment = (id: string) => this.client.attachmentUrl(id);
+  private readonly uploadNew = (files: readonly File[]) => this.client.upload(files);
+  private readonly uploadHere = (files: readonly File[]) => this.client.upload(files, this.client.stream?.conversationId);
 
   private async askEnd(): Promise<void> {
     this.confirmingEnd = true;

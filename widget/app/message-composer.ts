@@ -1,14 +1,16 @@
 import { LitElement, css, html } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits.js';
+import type { AttachmentDTO } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
+import { AttachmentDraft, attachmentStyles, type Uploader } from './attachment-draft.js';
 import { define } from './define.js';
 import { sendIcon } from './icons.js';
 import { sharedStyles } from './shared.styles.js';
 
 declare global {
   interface GlobalEventHandlersEventMap {
-    'chat-hybrid-send': CustomEvent<{ body: string }>;
+    'chat-hybrid-send': CustomEvent<{ body: string; attachments: AttachmentDTO[] }>;
     'chat-hybrid-draft': CustomEvent<{ empty: boolean }>;
   }
   interface HTMLElementTagNameMap {
@@ -18,15 +20,17 @@ declare global {
 
 /**
  * Where the visitor writes. Enter sends, Shift+Enter starts a new line; focusing the element
- * focuses its text field.
+ * focuses its text field. Files come from the paperclip, or are pasted or dropped; they are uploaded
+ * at once and sent with the message.
  *
- * @fires chat-hybrid-send - A message to send, trimmed and not empty.
+ * @fires chat-hybrid-send - A message to send: trimmed text, attachments, or both.
  * @fires chat-hybrid-draft - The text changed; for the typing indicator.
  */
 export class MessageComposer extends LitElement {
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
   static override styles = [
     sharedStyles,
+    attachmentStyles,
     css`
       :host {
         display: block;
@@ -35,9 +39,15 @@ export class MessageComposer extends LitElement {
       }
       form {
         display: flex;
+        flex-wrap: wrap;
         align-items: flex-end;
         gap: 8px;
-        padding: 10px 10px 10px 14px;
+        padding: 10px 10px 10px 6px;
+      }
+      .chips,
+      .error {
+        flex: 1 0 100%;
+        padding-left: 8px;
       }
       textarea {
         flex: 1;
@@ -73,10 +83,22 @@ export class MessageComposer extends LitElement {
   ];
 
   @property({ attribute: false }) t!: Translate;
+  @property({ attribute: false }) upload!: Uploader;
   @query('textarea') private input!: HTMLTextAreaElement;
+  private readonly files = new AttachmentDraft(this);
+
+  /** The text field, not the first control (the paperclip): the visitor came to write. */
+  override focus(options?: FocusOptions): void {
+    this.input.focus(options);
+  }
 
   protected override render() {
-    return html`<form @submit=${this.onSubmit}>
+    return html`<form
+      @submit=${this.onSubmit}
+      @dragover=${(e: DragEvent) => e.preventDefault()}
+      @drop=${(e: DragEvent) => this.files.take(e.dataTransfer) && e.preventDefault()}
+    >
+      ${this.files.chips()} ${this.files.button()}
       <label class="sr-only" for="message">${this.t('composerLabel')}</label>
       <textarea
         id="message"
@@ -86,6 +108,7 @@ export class MessageComposer extends LitElement {
         enterkeyhint="send"
         @keydown=${this.onKeydown}
         @input=${this.onInput}
+        @paste=${(e: ClipboardEvent) => this.files.take(e.clipboardData) && e.preventDefault()}
       ></textarea>
       <button type="submit" class="send" aria-label=${this.t('send')} title=${this.t('send')}>${sendIcon}</button>
     </form>`;
@@ -109,9 +132,12 @@ export class MessageComposer extends LitElement {
 
   private submit(): void {
     const body = this.input.value.trim();
-    if (!body) return;
+    const { attachments } = this.files;
+    // Wait for uploads: a message goes with all its files or not yet.
+    if ((!body && !attachments.length) || this.files.uploading) return;
     this.input.value = '';
-    this.dispatch('chat-hybrid-send', { body });
+    this.files.clear();
+    this.dispatch('chat-hybrid-send', { body, attachments });
     this.input.focus();
   }
 

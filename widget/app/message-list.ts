@@ -2,9 +2,12 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { PendingMessage } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { Locale, MessageDTO, SystemEvent } from '../../shared/types.js';
+import type { AttachmentDTO, Locale, MessageDTO, SystemEvent } from '../../shared/types.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { define } from './define.js';
+
+/** Fetches an attachment with the visitor's session and resolves to an object URL. */
+export type AttachmentLoader = (id: string) => Promise<string>;
 import { sharedStyles } from './shared.styles.js';
 
 /** Closer to the bottom than this, the list keeps following new messages. */
@@ -25,6 +28,9 @@ declare global {
  *
  * Only delivered messages are in the live region, so a message is announced once, not once while
  * sending and again when delivered.
+ *
+ * Attachments: images are previewed from an object URL (fetched with the session token, so the
+ * host's CSP must allow `img-src blob:`); other files, and images not fetched yet, are download buttons.
  *
  * @fires chat-hybrid-retry - The visitor asked to send a failed message again.
  */
@@ -120,6 +126,30 @@ export class MessageList extends LitElement {
         font-weight: 600;
         text-decoration: underline;
       }
+      .files {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin-top: 4px;
+      }
+      .mine .files {
+        align-items: flex-end;
+      }
+      .files img {
+        display: block;
+        max-width: 100%;
+        max-height: 200px;
+        border-radius: 12px;
+      }
+      .file {
+        padding: 6px 10px;
+        border: 1px solid var(--_border);
+        border-radius: 10px;
+        background: var(--_background);
+        font-size: 13px;
+        overflow-wrap: anywhere;
+        text-align: start;
+      }
       .typing {
         margin: 8px 4px 0;
         font-size: 12px;
@@ -135,8 +165,11 @@ export class MessageList extends LitElement {
   @property() typing = '';
   @property() locale: Locale = 'en';
   @property({ attribute: false }) t!: Translate;
+  @property({ attribute: false }) load!: AttachmentLoader;
 
   private stick = true;
+  /** Object URLs of the images previewed, by attachment id; asked for once per list. */
+  private readonly previews = new Map<string, string>();
   private formats: { locale: Locale; time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat } | null = null;
 
   constructor() {
@@ -182,23 +215,64 @@ export class MessageList extends LitElement {
     if (message.author.type === 'visitor') {
       return html`<div class="message mine">
         <span class="sr-only">${this.t('you')}:</span>
-        <p class="bubble">${message.body}</p>
-        ${time}
+        ${this.renderContent(message)} ${time}
       </div>`;
     }
     // Name an agent once per run of their messages; screen readers still hear it every time.
     const sameAuthor = previous?.author.type === 'agent' && previous.author.id === message.author.id;
     return html`<div class="message theirs">
       <span class=${sameAuthor ? 'sr-only' : 'author'}>${message.author.name ?? this.t('agent')}</span>
-      <p class="bubble">${message.body}</p>
-      ${time}
+      ${this.renderContent(message)} ${time}
     </div>`;
+  }
+
+  /** The text, if any, then the attachments. */
+  private renderContent({ body, attachments }: { body: string; attachments: readonly AttachmentDTO[] }, sent = true) {
+    return html`${body ? html`<p class="bubble">${body}</p>` : nothing}
+    ${attachments.length
+      ? html`<div class="files">
+          ${attachments.map((file) => (sent ? this.renderFile(file) : html`<span class="meta">${file.name}</span>`))}
+        </div>`
+      : nothing}`;
+  }
+
+  private renderFile(file: AttachmentDTO) {
+    const { id, name, size } = file;
+    if (file.inline && !this.previews.has(id)) {
+      this.previews.set(id, '');
+      this.load(id).then(
+        (url) => {
+          this.previews.set(id, url);
+          this.requestUpdate();
+        },
+        // The download button stays; a click tries again.
+        () => this.previews.delete(id),
+      );
+    }
+    const url = this.previews.get(id);
+    return url
+      ? html`<a href=${url} target="_blank" rel="noopener"><img src=${url} alt=${name} /></a>`
+      : html`<button type="button" class="file" aria-label=${this.t('download', { name })} @click=${() => this.download(file)}>
+          ⤓ ${name} · ${size < 1048576 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1048576).toFixed(1)} MB`}
+        </button>`;
+  }
+
+  private async download({ id, name }: AttachmentDTO): Promise<void> {
+    const a = document.createElement('a');
+    a.download = name;
+    try {
+      a.href = await this.load(id);
+    } catch {
+      // Not available now (offline, session gone): the button stays for another try.
+      return;
+    }
+    a.click();
   }
 
   private renderPending(item: PendingMessage) {
     const failed = item.state === 'failed';
     return html`<div class="message mine pending ${failed ? 'failed' : ''}">
-      <p class="bubble">${item.body}</p>
+      ${this.renderContent(item, false)}
       ${failed
         ? html`<p class="meta" role="alert">
             ${this.t(sendErrorKey(item.error))}
@@ -216,6 +290,12 @@ export class MessageList extends LitElement {
         return this.t('systemAgentJoined', { name: event.agentName });
       case 'chat.ended':
         return this.t(event.by === 'visitor' ? 'systemEndedByVisitor' : 'systemEndedByAgent');
+      case 'ticket.created':
+        return this.t('systemTicketCreated', { number: String(event.number) });
+      case 'ticket.status':
+        return this.t('systemTicketStatus', { status: this.t(`status:${event.status}`) });
+      case 'ticket.follow-up':
+        return this.t('systemFollowUp', { number: String(event.of) });
       default:
         // A kind this build does not know yet: say nothing rather than something wrong.
         return null;

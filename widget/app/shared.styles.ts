@@ -27,6 +27,7 @@ export const sharedStyles = css`
   }
   button,
   input,
+  select,
   textarea {
     font: inherit;
     color: inherit;

@@ -8,10 +8,22 @@
 import { io, type Socket } from 'socket.io-client';
 import { ConversationStream, StreamError, type StreamTransport } from '../../shared/conversation-stream.js';
 import { RETRYABLE_CODES, type ErrorBody } from '../../shared/errors.js';
+import { API, type UploadResult } from '../../shared/api.js';
 import type { NAMESPACES, VisitorAuth, VisitorClientToServer, VisitorServerToClient } from '../../shared/events.js';
 import { TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '../../shared/limits.js';
 import type { StartConversationInput } from '../../shared/schemas/conversations.js';
-import type { ConversationDTO, Locale, MessageDTO, TypingDTO } from '../../shared/types.js';
+import type { CreateTicketInput, LeaveMessageInput } from '../../shared/schemas/tickets.js';
+import { DEFAULT_CATEGORIES, type TicketListFilter } from '../../shared/tickets.js';
+import type {
+  AttachmentDTO,
+  ConversationDTO,
+  CustomerSessionDTO,
+  Locale,
+  MessageDTO,
+  SiteConfigDTO,
+  SyncResult,
+  TypingDTO,
+} from '../../shared/types.js';
 import { VISITOR_TOKEN_KEY, conversationKey, readStorage, writeStorage } from '../storage.js';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
@@ -28,18 +40,23 @@ const TYPING_IDLE_MS = 3_000;
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 const MAX_PAGE_URL_LENGTH = 2000;
+/** A session token is renewed this long before it expires, and not used for a request closer to it. */
+const SESSION_MARGIN_MS = 60_000;
+/** What the start screen offers when the site's settings could not be read: the live chat, as before tickets. */
+const FALLBACK_CONFIG: SiteConfigDTO = { categories: [...DEFAULT_CATEGORIES], agentsOnline: true };
 
 /**
- * `connecting`: waiting for the first answer about the visitor's chat; `prechat`: no chat to show,
- * the visitor may start one; `chat`: a conversation is shown, live or (when ended) read-only.
+ * `connecting`: waiting for the first answer about the visitor's chat; `prechat`: the start screen
+ * (the chat form, or the ticket form when no agent is online); `chat`: a conversation is shown,
+ * live, as a ticket, or read-only; `tickets`: the visitor's list of tickets.
  */
-export type ChatPhase = 'connecting' | 'prechat' | 'chat';
+export type ChatPhase = 'connecting' | 'prechat' | 'chat' | 'tickets';
 
 export interface VisitorClientOptions {
   serverUrl: string;
   siteKey: string;
   locale: Locale;
-  /** Kept for identity verification, which the server does not offer yet. */
+  /** The host site's signed token for its logged-in user, sent in the handshake. */
   userToken?: string;
 }
 
@@ -61,6 +78,18 @@ export class VisitorClient {
   agentTyping: { name: string | null } | null = null;
   /** What the visitor gave in their last chat, to fill in the form for the next one. */
   lastVisitor = { name: '', email: '' };
+  /** For REST calls and to know who the visitor is; null until the first connect answered. */
+  session: CustomerSessionDTO | null = null;
+  /** The site's categories and whether agents are online; null until the start screen asked. */
+  config: SiteConfigDTO | null = null;
+  /** The newest ticket that is not closed, offered on the start screen as the place to continue. */
+  openTicket: ConversationDTO | null = null;
+  /** The `tickets` phase: the list (null while it loads), its filter, and whether loading failed. */
+  tickets: ConversationDTO[] | null = null;
+  ticketFilter: TicketListFilter = 'open';
+  ticketsFailed = false;
+  /** The conversation shown was opened from the list, so going back returns there. */
+  fromList = false;
 
   readonly options: VisitorClientOptions;
   private readonly socket: VisitorSocket;
@@ -76,11 +105,17 @@ export class VisitorClient {
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = RETRY_MIN_MS;
+  private sessionTimer: ReturnType<typeof setTimeout> | undefined;
+  private sessionRequest: Promise<CustomerSessionDTO | null> | null = null;
+  private identityWarned = false;
+  /** Object URLs of fetched attachments, by id, kept for the page's life. */
+  private readonly files = new Map<string, Promise<string>>();
 
   constructor(options: VisitorClientOptions) {
     this.options = options;
     this.storedConversationId = readStorage(conversationKey(options.siteKey));
     const auth: VisitorAuth = { visitorToken: visitorToken(), siteKey: options.siteKey };
+    if (options.userToken) auth.userToken = options.userToken;
     this.socket = io(options.serverUrl.replace(/\/+$/, '') + VISITOR_NAMESPACE, {
       auth,
       transports: ['websocket', 'polling'],
@@ -118,20 +153,93 @@ export class VisitorClient {
 
   /** Starts a chat (or gets the one still open); resolves to the error when it failed. */
   async start(input: StartInput): Promise<ErrorBody | null> {
-    const payload: StartConversationInput = {
-      ...input,
-      locale: this.options.locale,
-      pageUrl: location.href.split('#')[0]!.slice(0, MAX_PAGE_URL_LENGTH),
-    };
+    const payload: StartConversationInput = { ...input, locale: this.options.locale, pageUrl: pageUrl() };
     const res = await this.request('conversation:start', payload);
     if (!res.ok) return res.error;
-    const { conversation, messages } = res.data;
-    const stream = this.show(conversation);
-    for (const message of messages) stream.receive(message);
-    this.readSeq = stream.lastSeq;
-    // Syncs when the first page did not hold everything.
-    stream.updateConversation(conversation);
+    this.showSync(res.data);
     return null;
+  }
+
+  /**
+   * The offline form, or a follow-up of a closed ticket: opens a ticket and shows it. Pass the same
+   * `clientId` when sending the same form again, so a resend returns the ticket instead of a second one.
+   */
+  async createTicket(input: Omit<CreateTicketInput, 'locale' | 'pageUrl'>): Promise<ErrorBody | SyncResult> {
+    const res = await this.request('ticket:create', { ...input, locale: this.options.locale, pageUrl: pageUrl() });
+    if (!res.ok) return res.error;
+    this.showSync(res.data);
+    return res.data;
+  }
+
+  /** "Leave a message instead": the queued chat shown becomes a ticket, keeping its stream. */
+  async leaveMessage(input: Omit<LeaveMessageInput, 'conversationId'>): Promise<ErrorBody | ConversationDTO> {
+    const stream = this.stream;
+    if (!stream) return { code: 'NOT_FOUND', message: 'No conversation.' };
+    const res = await this.request('conversation:leave-message', { ...input, conversationId: stream.conversationId });
+    if (!res.ok) return res.error;
+    stream.updateConversation(res.data);
+    return res.data;
+  }
+
+  /** Shows the visitor's tickets ("My tickets"), newest activity first. */
+  async listTickets(filter = this.ticketFilter): Promise<void> {
+    if (this.phase !== 'tickets') this.dropStream();
+    this.phase = 'tickets';
+    this.fromList = false;
+    this.ticketFilter = filter;
+    this.tickets = null;
+    this.ticketsFailed = false;
+    this.emit();
+    const res = await this.request('tickets:list', { filter });
+    if (this.phase !== 'tickets' || this.ticketFilter !== filter) return;
+    if (res.ok) this.tickets = newestFirst(res.data);
+    else this.ticketsFailed = true;
+    this.emit();
+  }
+
+  /** Shows a conversation from the list or the start screen; `conversation:sync` brings its messages. */
+  open(conversation: ConversationDTO): void {
+    this.fromList = this.phase === 'tickets';
+    void this.load(conversation);
+  }
+
+  /** From a conversation that is not live: back to the list it was opened from, or to the start screen. */
+  back(): void {
+    if (this.fromList) void this.listTickets();
+    else this.showNothing();
+  }
+
+  /** Asks again what the start screen offers: agents may have come online, a ticket may have closed. */
+  refreshStart(): void {
+    if (this.phase === 'prechat') void this.loadStart();
+  }
+
+  /** Uploads files for a message or a ticket form; rejects when the upload failed. */
+  async upload(files: readonly File[], conversationId?: string): Promise<AttachmentDTO[]> {
+    const body = new FormData();
+    for (const file of files) body.append('files', file);
+    if (conversationId) body.append('conversationId', conversationId);
+    const res = await this.fetchApi(API.uploads, { method: 'POST', body });
+    if (!res.ok) throw new Error(`Upload failed: ${res.status}`);
+    return ((await res.json()) as UploadResult).attachments;
+  }
+
+  /**
+   * An object URL for an attachment, fetched with the session token (attachments are served only
+   * to participants). Fetched once per page; a host page's CSP must allow `img-src blob:` to preview.
+   */
+  attachmentUrl(id: string): Promise<string> {
+    let url = this.files.get(id);
+    if (!url) {
+      url = this.fetchApi(API.attachment(id), {}).then(async (res) => {
+        if (!res.ok) throw new Error(`Attachment failed: ${res.status}`);
+        return URL.createObjectURL(await res.blob());
+      });
+      // Forget a failure, so the next look tries again.
+      url.catch(() => this.files.delete(id));
+      this.files.set(id, url);
+    }
+    return url;
   }
 
   /** Ends the visitor's chat; resolves to the error when it failed. */
@@ -150,9 +258,9 @@ export class VisitorClient {
     this.showNothing();
   }
 
-  send(body: string): void {
+  send(body: string, attachments: AttachmentDTO[] = []): void {
     this.stopTyping();
-    this.stream?.send(body);
+    this.stream?.send(body, attachments);
   }
 
   retry(clientId: string): void {
@@ -202,8 +310,64 @@ export class VisitorClient {
     this.refused = false;
     this.retryDelay = RETRY_MIN_MS;
     this.emit();
+    void this.refreshSession();
     if (this.stream) await this.resume(this.stream);
+    else if (this.phase === 'tickets') await this.listTickets();
+    else if (this.phase === 'prechat') await this.loadStart();
     else await this.loadCurrent(epoch);
+  }
+
+  /**
+   * Asks for a session token (uploads, attachments) and renews it before it expires. Tells the host
+   * developer, once, when their user token was refused.
+   */
+  private refreshSession(): Promise<CustomerSessionDTO | null> {
+    this.sessionRequest ??= this.request('session:get', {}).then((res) => {
+      this.sessionRequest = null;
+      clearTimeout(this.sessionTimer);
+      if (!res.ok) {
+        // Asked again on the next connect, or here while connected.
+        if (this.socket.connected) this.sessionTimer = setTimeout(() => void this.refreshSession(), RETRY_MAX_MS);
+        return null;
+      }
+      const session = (this.session = res.data);
+      if (session.identity === 'refused' && !this.identityWarned) {
+        this.identityWarned = true;
+        // For the host page's developer, the one reader who can fix it; the visitor sees nothing.
+        console.warn(
+          `[chat-hybrid] The user token was refused (${session.identityError ?? 'no reason given'}); continuing as an anonymous visitor.`,
+        );
+      }
+      const left = Date.parse(session.expiresAt) - Date.now();
+      // setTimeout fires at once for delays past 2^31 - 1 ms (24.8 days).
+      const renewIn = Math.min(Math.max(left - SESSION_MARGIN_MS, left / 2, 5_000), 0x7fffffff);
+      this.sessionTimer = setTimeout(() => void this.refreshSession(), renewIn);
+      this.emit();
+      return session;
+    });
+    return this.sessionRequest;
+  }
+
+  /** Calls the REST API with the session token; asks for a fresh token once if it was refused. */
+  private async fetchApi(path: string, init: RequestInit, again = false): Promise<Response> {
+    let session = this.session;
+    if (!session || Date.parse(session.expiresAt) - Date.now() < SESSION_MARGIN_MS / 2) session = await this.refreshSession();
+    if (!session) throw new Error('No session');
+    const res = await fetch(this.options.serverUrl.replace(/\/+$/, '') + path, {
+      ...init,
+      headers: { Authorization: `Bearer ${session.token}` },
+    });
+    if (res.status !== 401 || again) return res;
+    this.session = null;
+    return this.fetchApi(path, init, true);
+  }
+
+  /** What the start screen offers: the site's settings and the ticket to continue in, if any. */
+  private async loadStart(): Promise<void> {
+    const [config, open] = await Promise.all([this.request('site:config', {}), this.request('tickets:list', { filter: 'open' })]);
+    this.config = config.ok ? config.data : (this.config ?? FALLBACK_CONFIG);
+    if (open.ok) this.openTicket = newestFirst(open.data).find((c) => c.ticket && c.ticket.status !== 'closed') ?? null;
+    this.emit();
   }
 
   /** Asks the server for the visitor's chat and shows it, or the form when there is none. */
@@ -214,7 +378,9 @@ export class VisitorClient {
       this.retryLater(() => void this.loadCurrent(epoch));
       return;
     }
-    if (res.data) await this.load(res.data);
+    // A ticket is offered from the start screen, next to starting a new chat; a chat that just
+    // ended is shown as it was left.
+    if (res.data && !(res.data.status === 'ended' && res.data.ticket)) await this.load(res.data);
     else this.showNothing();
   }
 
@@ -248,6 +414,7 @@ export class VisitorClient {
 
   private onConversationUpdated(conversation: ConversationDTO): void {
     const shown = this.stream?.conversation;
+    if (this.tickets) this.tickets = this.tickets.map((c) => (c.id === conversation.id ? conversation : c));
     if (this.stream && conversation.id === this.stream.conversationId) {
       if (conversation.status === 'ended') this.setAgentTyping(null);
       this.stream.updateConversation(conversation);
@@ -291,6 +458,16 @@ export class VisitorClient {
     await stream.flush();
   }
 
+  /** Shows a conversation with the first page of its messages, from a start or a new ticket. */
+  private showSync({ conversation, messages }: SyncResult): void {
+    this.fromList = false;
+    const stream = this.show(conversation);
+    for (const message of messages) stream.receive(message);
+    this.readSeq = stream.lastSeq;
+    // Syncs when the first page did not hold everything.
+    stream.updateConversation(conversation);
+  }
+
   private show(conversation: ConversationDTO): ConversationStream {
     this.dropStream();
     const stream = new ConversationStream(conversation.id, this.transport);
@@ -311,14 +488,17 @@ export class VisitorClient {
     if (visitor) this.lastVisitor = { name: visitor.name ?? '', email: visitor.email ?? '' };
     this.dropStream();
     this.phase = 'prechat';
+    this.fromList = false;
     this.remember();
     this.emit();
+    void this.loadStart();
   }
 
   private dropStream(): void {
     this.unsubscribeStream?.();
     this.unsubscribeStream = null;
     this.stream = null;
+    this.tickets = null;
     this.setAgentTyping(null);
     this.stopTyping();
   }
@@ -379,6 +559,7 @@ export class VisitorClient {
   }
 
   private clearTimers(): void {
+    clearTimeout(this.sessionTimer);
     clearTimeout(this.typingIdleTimer);
     clearTimeout(this.agentTypingTimer);
     clearTimeout(this.retryTimer);
@@ -387,6 +568,15 @@ export class VisitorClient {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Where the visitor is, for the agent; without the fragment, which may hold tokens. */
+function pageUrl(): string {
+  return location.href.split('#')[0]!.slice(0, MAX_PAGE_URL_LENGTH);
+}
+
+function newestFirst(list: ConversationDTO[]): ConversationDTO[] {
+  return list.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
 }
 
 /** The visitor's bearer token: 32 random bytes, base64url, made once and kept in storage. */

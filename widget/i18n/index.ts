@@ -2,7 +2,8 @@
  * The widget's strings in its five languages. All dictionaries are bundled: together they weigh
  * less than the request it would take to fetch one.
  */
-import type { Locale } from '../../shared/types.js';
+import { DEFAULT_CATEGORIES, type DefaultCategoryId } from '../../shared/tickets.js';
+import type { CategoryDTO, Locale } from '../../shared/types.js';
 import { cs } from './cs.js';
 import { de } from './de.js';
 import { en, type Dictionary, type MessageKey } from './en.js';
@@ -23,4 +24,11 @@ export function createTranslator(locale: Locale): Translate {
     const text = dictionary[key];
     return params ? text.replace(/\{(\w+)\}/g, (match, name: string) => params[name] ?? match) : text;
   };
+}
+
+const DEFAULT_CATEGORY_IDS: ReadonlySet<string> = new Set(DEFAULT_CATEGORIES.map((c) => c.id));
+
+/** A default category in the visitor's language; a site's own category by its label, as it is. */
+export function categoryLabel(t: Translate, category: CategoryDTO): string {
+  return DEFAULT_CATEGORY_IDS.has(category.id) ? t(`category:${category.id as DefaultCategoryId}`) : category.label;
 }

@@ -22,8 +22,23 @@ function multerMessage(code: string): string {
   }
 }
 
+/**
+ * The widget uploads and fetches from the host site's origin. Any origin may call these: access is
+ * decided by the bearer token, never by cookies, so allowing the origin grants nothing by itself.
+ */
+const crossOrigin: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Disposition');
+  res.setHeader('Access-Control-Max-Age', '600');
+  if (req.method === 'OPTIONS') res.status(204).end();
+  else next();
+};
+
 export function uploadRoutes(uploads: UploadsService, requireActor: RequestHandler): Router {
   const r = Router();
+  r.use(['/uploads', '/attachments'], crossOrigin);
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: MAX_ATTACHMENTS_PER_MESSAGE, fields: 5, fieldSize: 1024, parts: MAX_ATTACHMENTS_PER_MESSAGE + 5 },
@@ -45,6 +60,8 @@ export function uploadRoutes(uploads: UploadsService, requireActor: RequestHandl
 
   r.get('/attachments/:id', requireActor, async (req, res) => {
     const { doc, data } = await uploads.open(req.actor!, String(req.params.id));
+    // First: res.attachment() also sets a Content-Type guessed from the name's extension, which the next line overrides.
+    res.attachment(doc.name);
     res.setHeader('Content-Type', doc.type === 'text/plain' ? 'text/plain; charset=utf-8' : doc.type);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // Even if a browser rendered it, the file could run nothing and reach nothing.
@@ -52,7 +69,6 @@ export function uploadRoutes(uploads: UploadsService, requireActor: RequestHandl
     res.setHeader('Cache-Control', 'private, max-age=3600');
     // The widget fetches from a host site's origin: let it read the body (the token guards it, not cookies).
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.attachment(doc.name);
     if (doc.inline) res.setHeader('Content-Disposition', (res.getHeader('Content-Disposition') as string).replace(/^attachment/, 'inline'));
     res.send(data);
   });

@@ -71,7 +71,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       log: log.child({ module: 'guests' }),
     });
 
-    const http = createServer();
+    // Socket.IO must see the app's request listener when it attaches, to pass on what is not its
+    // own; the app needs services that need Socket.IO, so the listener forwards to it once built.
+    let app: ReturnType<typeof createApp> | undefined;
+    const http = createServer((req, res) => app!(req, res));
     const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, sites, sessions, log: log.child({ module: 'realtime' }) });
     const broadcaster = conversationBroadcaster(visitors, agents);
     const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster);
@@ -92,7 +95,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     });
     conversations.ticketHooks = tickets;
     conversations.attachments = uploads;
-    http.on('request', createApp({ store, auth, sessions, sites, guests, uploads, log, webDir: config.webDir, publicUrl: () => publicUrl }));
+    app = createApp({ store, auth, sessions, sites, guests, uploads, log, webDir: config.webDir, publicUrl: () => publicUrl });
 
     const inFlight = new InFlight();
     const socketLog = log.child({ module: 'realtime' });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDTO, MessageDTO, QueueSnapshot, SyncResult, TypingDTO } from '../../shared/types.js';
 import { agentSession, call, closeAllClients, connectVisitor, newVisitorToken, ok, record, type AgentClient, type VisitorClient } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { io } from 'socket.io-client';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,6 +26,19 @@ let clientSeq = 0;
 const cid = () => `client-${Date.now().toString(36)}-${++clientSeq}`;
 
 describe('a live chat from visitor to agent', () => {
+  it('a client that starts with HTTP long-polling, as browsers do, connects and talks', async () => {
+    const socket = io(`${server.url}/visitor`, { auth: { visitorToken: newVisitorToken() }, transports: ['polling'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      expect(ok(await call<ConversationDTO | null>(socket as VisitorClient, 'conversation:current', {}))).toBeNull();
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('a new chat appears in the queue of every agent watching it, with the visitor details', async () => {
     const [a1, a2] = [await newAgent('Ann'), await newAgent('Bob')];
     const seen1 = record<ConversationDTO>(a1, 'conversation:updated');

@@ -1,9 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import type { ErrorBody } from '../shared/errors.js';
+import { DEFAULT_CATEGORIES } from '../shared/tickets.js';
 import type { AgentDTO, ConversationDTO } from '../shared/types.js';
 import { AgentSocket, type ConnectionState } from './controllers/agent-socket.js';
+import { AttachmentClient } from './controllers/attachments.js';
 import { ConversationStreams } from './controllers/conversation-streams.js';
+import { Directory, type DirectoryData } from './controllers/directory.js';
+import { Drafts } from './controllers/drafts.js';
+import { NoteThreads } from './controllers/note-threads.js';
 import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
 import './features/conversation/conversation-view.js';
 import type { ConversationChangedDetail, ConversationView } from './features/conversation/conversation-view.js';
@@ -12,6 +17,12 @@ import type { LoginSubmitDetail } from './features/login/login-view.js';
 import { applyUpdate, EMPTY_LISTS, findChat, fromSnapshot, removeChat, type ChatLists } from './features/queue/chat-lists.js';
 import './features/queue/queue-panel.js';
 import type { ConversationIdDetail } from './features/queue/queue-panel.js';
+import './features/tickets/ticket-view.js';
+import type { TicketView } from './features/tickets/ticket-view.js';
+import './features/tickets/tickets-panel.js';
+import type { TicketsPanel } from './features/tickets/tickets-panel.js';
+import { newTicketListMemory, type TicketListMemory } from './features/tickets/ticket-rows.js';
+import { parseRoute, routeHref, type Route } from './lib/route.js';
 import { baseStyles } from './styles/shared.js';
 import { themeTokens } from './styles/theme.js';
 
@@ -34,11 +45,14 @@ const END_NOTICE: Record<SessionEndReason, string> = {
 };
 
 /**
- * The agent UI: the sign-in screen, then the workspace (the queue and the agent's chats on the
- * left, the open conversation on the right) over one socket to `/agent`.
+ * The agent UI: the sign-in screen, then the workspace over one socket to `/agent`, in two views
+ * the top bar switches between: "Live chats" (the queue and the agent's chats on the left, the
+ * open conversation on the right) and "Tickets" (the ticket list, or one ticket). The view lives in
+ * the URL fragment (lib/route.ts), so tickets can be linked and Back works.
  *
- * It owns the session, the socket and the two chat lists: on every connect it replaces the lists
- * with `queue:list`, and `conversation:updated` broadcasts move chats between them.
+ * It owns the session, the socket, the per-session controllers (streams, notes, drafts, the
+ * directory of categories and agents, attachments) and the two chat lists: on every connect it
+ * replaces the lists with `queue:list`, and `conversation:updated` broadcasts move chats between them.
  */
 export class AgentApp extends LitElement {
   static override styles = [
@@ -89,6 +103,50 @@ export class AgentApp extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      .views {
+        display: flex;
+        gap: 0.25rem;
+        margin-right: auto;
+      }
+      .views a {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        padding: 0.35rem 0.8rem;
+        border-radius: var(--ah-radius-sm);
+        color: var(--ah-text-muted);
+        font-size: 0.875rem;
+        font-weight: 600;
+        text-decoration: none;
+      }
+      .views a:hover {
+        background: var(--ah-surface-2);
+        color: var(--ah-text);
+      }
+      .views a[aria-current='page'] {
+        background: var(--ah-accent-soft);
+        color: var(--ah-accent);
+      }
+      .views .count {
+        min-width: 1.3rem;
+        padding: 0 0.4rem;
+        border-radius: 999px;
+        background: var(--ah-accent);
+        color: var(--ah-accent-text);
+        font-size: 0.75rem;
+        text-align: center;
+      }
+      .tickets {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      tickets-panel,
+      ticket-view {
+        flex: 1;
+        min-height: 0;
       }
       .me {
         display: flex;
@@ -206,7 +264,22 @@ export class AgentApp extends LitElement {
         color: inherit;
         border-color: color-mix(in srgb, currentColor 35%, transparent);
       }
+      .views a {
+        white-space: nowrap;
+      }
       @media (max-width: 760px) {
+        .top {
+          gap: 0.5rem;
+          padding-inline: 0.6rem;
+        }
+        /* The logo stays; the words give way to the view switcher. */
+        h1 {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
         .workspace {
           grid-template-columns: 1fr;
         }
@@ -236,12 +309,23 @@ export class AgentApp extends LitElement {
   @state() private accepting: ReadonlySet<string> = new Set();
   @state() private unread: ReadonlySet<string> = new Set();
   @state() private toasts: Toast[] = [];
+  @state() private route: Route = parseRoute(window.location.hash);
+  @state() private directoryData: DirectoryData | null = null;
 
   @query('conversation-view') private conversationView?: ConversationView;
+  @query('tickets-panel') private ticketsPanel?: TicketsPanel;
+  @query('ticket-view') private ticketView?: TicketView;
 
   private readonly session = new Session();
   private socket: AgentSocket | null = null;
   private streams: ConversationStreams | null = null;
+  private notes: NoteThreads | null = null;
+  private directory: Directory | null = null;
+  private drafts = new Drafts();
+  private attachments: AttachmentClient | null = null;
+  private ticketList: TicketListMemory = newTicketListMemory();
+  /** The ticket opened last, highlighted when the agent comes back to the list. */
+  private lastTicketId: string | null = null;
   private unsubscribe: Array<() => void> = [];
   /** The newest message seq the agent has had in front of them, per chat, for the unread marks. */
   private readonly seenSeq = new Map<string, number>();
@@ -254,12 +338,14 @@ export class AgentApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('storage', this.onStorage);
+    window.addEventListener('hashchange', this.onHashChange);
     if (this.phase === 'starting') void this.restore();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('storage', this.onStorage);
+    window.removeEventListener('hashchange', this.onHashChange);
     this.stopWorkspace();
   }
 
@@ -349,8 +435,17 @@ export class AgentApp extends LitElement {
     const socket = new AgentSocket({ token, onUnauthorized: () => this.expire() });
     this.socket = socket;
     this.streams = new ConversationStreams(socket);
+    this.notes = new NoteThreads(socket);
+    this.drafts = new Drafts();
+    this.ticketList = newTicketListMemory();
+    this.lastTicketId = null;
+    this.attachments = new AttachmentClient({ token: () => this.session.token, onUnauthorized: () => this.expire() });
+    const directory = new Directory(socket);
+    this.directory = directory;
+    this.directoryData = directory.data;
     this.connection = socket.state;
     this.unsubscribe = [
+      directory.onChange((data) => (this.directoryData = data)),
       socket.onStateChange((s) => (this.connection = s)),
       socket.onConnect(() => void this.loadLists()),
       socket.on('conversation:updated', (c) => this.onConversationUpdated(c)),
@@ -364,8 +459,14 @@ export class AgentApp extends LitElement {
     this.unsubscribe = [];
     clearTimeout(this.queueRetryTimer);
     this.streams?.dispose();
+    this.notes?.dispose();
+    this.directory?.dispose();
     this.socket?.close();
     this.streams = null;
+    this.notes = null;
+    this.directory = null;
+    this.directoryData = null;
+    this.attachments = null;
     this.socket = null;
     this.lists = EMPTY_LISTS;
     this.openConversation = null;
@@ -467,7 +568,23 @@ export class AgentApp extends LitElement {
 
   private onConversationChanged(e: CustomEvent<ConversationChangedDetail>): void {
     this.onConversationUpdated(e.detail.conversation);
+    this.ticketsPanel?.receive(e.detail.conversation);
   }
+
+  // Navigation
+
+  private readonly onHashChange = (): void => {
+    const previous = this.route;
+    const next = parseRoute(window.location.hash);
+    this.route = next;
+    if (next.view === 'tickets' && next.ticketId) this.lastTicketId = next.ticketId;
+    if (this.phase !== 'signed-in') return;
+    // Keyboard and screen-reader users land where the new view starts, not on a vanished link.
+    // (Back on the list, the panel itself focuses the ticket they came from.)
+    if (next.view === 'tickets' && next.ticketId && next.ticketId !== (previous.view === 'tickets' ? previous.ticketId : null)) {
+      void this.updateComplete.then(() => this.ticketView?.updateComplete).then(() => this.ticketView?.focusStart());
+    }
+  };
 
   private closeConversation(): void {
     this.openConversation = null;
@@ -487,27 +604,21 @@ export class AgentApp extends LitElement {
 
   // Rendering
 
-  private renderWorkspace(agent: AgentDTO) {
+  private renderNav() {
+    const route = this.route;
+    const waiting = this.lists.queued.length;
+    return html`<nav class="views" aria-label="Workspace">
+      <a href=${routeHref({ view: 'chats' })} aria-current=${route.view === 'chats' ? 'page' : 'false'}>
+        Live chats
+        ${waiting ? html`<span class="count"><span aria-hidden="true">${waiting}</span><span class="sr-only">, ${waiting} waiting</span></span>` : nothing}
+      </a>
+      <a href=${routeHref({ view: 'tickets', ticketId: null })} aria-current=${route.view === 'tickets' ? 'page' : 'false'}>Tickets</a>
+    </nav>`;
+  }
+
+  private renderChats(agent: AgentDTO, offline: boolean) {
     const open = this.openConversation;
-    const offline = this.connection !== 'connected';
     return html`
-      <header class="top">
-        <div class="brand">
-          <span class="logo" aria-hidden="true">C</span>
-          <h1>Agent workspace</h1>
-        </div>
-        <div class="me">
-          <span class="agent-name" title=${agent.email}>
-            <span class="dot ${offline ? '' : 'connected'}" aria-hidden="true"></span>
-            <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
-            <span class="ellipsis">${agent.name}</span>
-          </span>
-          <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
-        </div>
-      </header>
-      ${offline
-        ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`
-        : nothing}
       <div class="workspace ${open ? 'has-open' : ''}">
         <aside aria-label="Chats">
           <queue-panel
@@ -527,6 +638,9 @@ export class AgentApp extends LitElement {
                 <conversation-view
                   .socket=${this.socket}
                   .streams=${this.streams}
+                  .drafts=${this.drafts}
+                  .attachments=${this.attachments}
+                  .categories=${this.directoryData?.categories ?? DEFAULT_CATEGORIES}
                   .me=${agent}
                   .conversation=${open}
                   @conversation-changed=${this.onConversationChanged}
@@ -537,6 +651,66 @@ export class AgentApp extends LitElement {
               </div>`}
         </main>
       </div>
+    `;
+  }
+
+  /**
+   * Only what is on screen is in the page (no hidden copies of the same labels and controls); the
+   * list's state outlives it in `ticketList`.
+   */
+  private renderTickets(agent: AgentDTO) {
+    const route = this.route;
+    if (route.view !== 'tickets') return nothing;
+    const data = this.directoryData;
+    return html`
+      <div class="tickets">
+        ${route.ticketId
+          ? html`<ticket-view
+              .socket=${this.socket}
+              .streams=${this.streams}
+              .notes=${this.notes}
+              .drafts=${this.drafts}
+              .attachments=${this.attachments}
+              .me=${agent}
+              .categories=${data?.categories ?? DEFAULT_CATEGORIES}
+              .agents=${data?.agents ?? []}
+              conversationId=${route.ticketId}
+              @conversation-changed=${this.onConversationChanged}
+            ></ticket-view>`
+          : html`<tickets-panel
+              .socket=${this.socket}
+              .me=${agent}
+              .memory=${this.ticketList}
+              .categories=${data?.categories ?? DEFAULT_CATEGORIES}
+              .agents=${data?.agents ?? []}
+              .selectedId=${this.lastTicketId}
+            ></tickets-panel>`}
+      </div>
+    `;
+  }
+
+  private renderWorkspace(agent: AgentDTO) {
+    const offline = this.connection !== 'connected';
+    return html`
+      <header class="top">
+        <div class="brand">
+          <span class="logo" aria-hidden="true">C</span>
+          <h1>Agent workspace</h1>
+        </div>
+        ${this.renderNav()}
+        <div class="me">
+          <span class="agent-name" title=${agent.email}>
+            <span class="dot ${offline ? '' : 'connected'}" aria-hidden="true"></span>
+            <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
+            <span class="ellipsis">${agent.name}</span>
+          </span>
+          <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
+        </div>
+      </header>
+      ${offline
+        ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`
+        : nothing}
+      ${this.route.view === 'chats' ? this.renderChats(agent, offline) : this.renderTickets(agent)}
     `;
   }
 

@@ -28,8 +28,8 @@ export class ConversationStreams {
   private readonly unsubscribe: Array<() => void>;
   private readonly retryTimer: ReturnType<typeof setInterval>;
   private readonly transport: StreamTransport;
-  /** The conversation shown on screen; always synced on reconnect. */
-  openId: string | null = null;
+  /** Conversations on screen (the chat and the ticket view may each show one), with hold counts. */
+  private readonly open = new Map<string, number>();
 
   constructor(private readonly socket: AgentSocket) {
     this.transport = {
@@ -60,6 +60,22 @@ export class ConversationStreams {
       this.evict();
     }
     return stream;
+  }
+
+  /**
+   * Marks a conversation as on screen until the returned release is called: it is then synced on
+   * every reconnect and never evicted.
+   */
+  hold(conversationId: string): () => void {
+    this.open.set(conversationId, (this.open.get(conversationId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(conversationId) ?? 1) - 1;
+      if (left > 0) this.open.set(conversationId, left);
+      else this.open.delete(conversationId);
+    };
   }
 
   statusOf(conversationId: string): StreamStatus {
@@ -99,7 +115,7 @@ export class ConversationStreams {
 
   private resumeAll(): void {
     for (const [id, stream] of this.streams) {
-      if (id === this.openId || stream.pending.length > 0) void this.load(id);
+      if (this.open.has(id) || stream.pending.length > 0) void this.load(id);
     }
   }
 
@@ -119,7 +135,7 @@ export class ConversationStreams {
     if (this.streams.size <= MAX_CACHED) return;
     for (const [id, stream] of this.streams) {
       if (this.streams.size <= MAX_CACHED) break;
-      if (id !== this.openId && stream.pending.length === 0) {
+      if (!this.open.has(id) && stream.pending.length === 0) {
         this.streams.delete(id);
         this.status.delete(id);
       }

@@ -44,14 +44,18 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof v.code === 'string' && typeof v.message === 'string';
 }
 
-async function request<T>(path: string, init: RequestInit): Promise<T> {
-  let res: Response;
+/** Any fetch of our API: rejects with `ApiError` only when no answer came at all. */
+export async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+    return await fetch(path, init);
   } catch {
     // fetch rejects only when no answer came at all.
     throw new ApiError(0, { code: 'UNAVAILABLE', message: 'Could not reach the server. Check your connection and try again.' });
   }
+}
+
+/** The `ApiError` of a failed answer, whether or not it carries our JSON error body. */
+export async function errorOf(res: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await res.json();
@@ -59,11 +63,21 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
     // Not JSON (an empty body or a proxy's error page): handled by the status below.
     body = null;
   }
-  if (res.ok) return body as T;
   const error = (body as { error?: unknown } | null)?.error;
-  if (isErrorBody(error)) throw new ApiError(res.status, error);
+  if (isErrorBody(error)) return new ApiError(res.status, error);
   const code = FALLBACK_CODE[res.status] ?? 'INTERNAL';
-  throw new ApiError(res.status, { code, message: FALLBACK_MESSAGE[code] ?? `Something went wrong (HTTP ${res.status}). Please try again.` });
+  return new ApiError(res.status, { code, message: FALLBACK_MESSAGE[code] ?? `Something went wrong (HTTP ${res.status}). Please try again.` });
+}
+
+/** A JSON request; throws `ApiError` with the server's message or one made from the status. */
+export async function request<T>(path: string, init: RequestInit): Promise<T> {
+  const res = await send(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+  if (!res.ok) throw await errorOf(res);
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw new ApiError(res.status, { code: 'INTERNAL', message: 'The server sent an answer this page cannot read. Please try again.' });
+  }
 }
 
 /** localStorage may be unavailable (privacy modes, sandboxed frames); the session then lasts as long as the page. */

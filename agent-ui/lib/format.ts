@@ -1,5 +1,6 @@
-/** Display helpers shared by the queue and the conversation view. The UI speaks English for now. */
-import type { ConversationDTO, MessageDTO, SystemEvent } from '../../shared/types.js';
+/** Display helpers shared by the queue, the conversation view and the tickets. The UI speaks English for now. */
+import type { ErrorBody } from '../../shared/errors.js';
+import type { CategoryDTO, ConversationDTO, MessageDTO, SystemEvent, TicketPriority, TicketStatus } from '../../shared/types.js';
 
 export function visitorName(conversation: Pick<ConversationDTO, 'visitor'>): string {
   return conversation.visitor.name?.trim() || 'Visitor';
@@ -42,13 +43,85 @@ export function systemText(event: SystemEvent): string {
       return `${event.agentName} joined the chat`;
     case 'chat.ended':
       return event.by === 'visitor' ? 'The visitor ended the chat' : 'The chat was ended by an agent';
+    case 'ticket.created':
+      return `Ticket #${event.number} created ${TICKET_VIA[event.via]}`;
+    case 'ticket.status':
+      return `${event.by === 'visitor' ? 'The customer' : 'An agent'} ${STATUS_CHANGE[event.status]} the ticket`;
+    case 'ticket.follow-up':
+      return `Follow-up of ticket #${event.of}`;
   }
 }
+
+const TICKET_VIA: Record<Extract<SystemEvent, { kind: 'ticket.created' }>['via'], string> = {
+  form: 'from the contact form',
+  queue: 'from a message left in the queue',
+  agent: 'by an agent from this chat',
+  'chat-end': 'when the chat ended unresolved',
+};
+
+const STATUS_CHANGE: Record<TicketStatus, string> = {
+  open: 'reopened',
+  pending: 'set to pending',
+  solved: 'solved',
+  closed: 'closed',
+};
 
 /** A system message's text; falls back to its body for kinds this build does not know yet. */
 export function systemMessageText(message: MessageDTO): string {
   if (!message.system) return message.body;
-  return systemText(message.system) ?? message.body;
+  return (systemText(message.system) as string | undefined) ?? message.body;
+}
+
+export const STATUS_LABEL: Record<TicketStatus, string> = {
+  open: 'Open',
+  pending: 'Pending',
+  solved: 'Solved',
+  closed: 'Closed',
+};
+
+export const PRIORITY_LABEL: Record<TicketPriority, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
+/** A category's label; an id the site no longer lists is shown as it is. */
+export function categoryLabel(categories: readonly CategoryDTO[], id: string): string {
+  return categories.find((c) => c.id === id)?.label ?? id;
+}
+
+/** Who a ticket is for, as one line: the requester's name, else their email, else the visitor's. */
+export function requesterLabel(c: ConversationDTO): string {
+  const r = c.ticket?.requester;
+  return r?.name?.trim() || r?.email || c.visitor.name?.trim() || c.visitor.email || 'Visitor';
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "just now", "5 minutes ago", "yesterday", "3 weeks ago"; past a month, the date. */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  // The server's clock may run a little ahead of ours.
+  const seconds = Math.max(0, (now - t) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = seconds / 60;
+  if (minutes < 59.5) return relative.format(-Math.max(1, Math.round(minutes)), 'minute');
+  const hours = minutes / 60;
+  if (hours < 23.5) return relative.format(-Math.round(hours), 'hour');
+  const days = hours / 24;
+  if (days < 6.5) return relative.format(-Math.round(days), 'day');
+  if (days < 31) return relative.format(-Math.round(days / 7), 'week');
+  return dateTimeFormat.format(new Date(t));
+}
+
+/** "812 B", "14 KB", "3.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
 }
 
 /**
@@ -88,4 +161,18 @@ export function splitLinks(text: string): TextPart[] {
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;
+}
+
+/** An error's message, with the fields a VALIDATION error names ("subject: must not be empty"). */
+export function errorText(error: ErrorBody): string {
+  if (error.code !== 'VALIDATION' || !Array.isArray(error.details)) return error.message;
+  const fields = (error.details as unknown[])
+    .map((d) => {
+      if (typeof d !== 'object' || d === null) return '';
+      const { path, message } = d as { path?: unknown; message?: unknown };
+      const where = Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '';
+      return typeof message === 'string' ? (where ? `${where}: ${message}` : message) : '';
+    })
+    .filter(Boolean);
+  return fields.length ? `${error.message} (${fields.join('; ')})` : error.message;
 }

@@ -7,6 +7,10 @@ export const baseStyles = css`
     color: var(--ah-text);
     box-sizing: border-box;
   }
+  /* A component's own :host display would otherwise beat the browser's [hidden] rule. */
+  :host([hidden]) {
+    display: none !important;
+  }
   *,
   *::before,
   *::after {

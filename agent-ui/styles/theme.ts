@@ -23,6 +23,9 @@ export const themeTokens = css`
     --ah-warning-text: #6b4e00;
     --ah-success: #2b8a3e;
     --ah-bubble-visitor: #eef0f4;
+    --ah-note-bg: #fff8db;
+    --ah-note-border: #f0c94a;
+    --ah-note-text: #5c4400;
     --ah-focus: #4c6ef5;
     --ah-radius: 10px;
     --ah-radius-sm: 6px;
@@ -46,6 +49,9 @@ export const themeTokens = css`
       --ah-warning-text: #ffe08a;
       --ah-success: #69db7c;
       --ah-bubble-visitor: #262a35;
+      --ah-note-bg: #332b14;
+      --ah-note-border: #8a6d1c;
+      --ah-note-text: #ffe08a;
       --ah-focus: #91a7ff;
       --ah-shadow: 0 1px 2px rgb(0 0 0 / 40%);
     }

@@ -2,15 +2,21 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ConversationStream } from '../../../shared/conversation-stream.js';
 import { TYPING_TIMEOUT_MS } from '../../../shared/limits.js';
-import type { AgentDTO, ConversationDTO, MessageDTO, TypingDTO } from '../../../shared/types.js';
+import { DEFAULT_CATEGORIES } from '../../../shared/tickets.js';
+import type { AgentDTO, CategoryDTO, ConversationDTO, MessageDTO, TypingDTO } from '../../../shared/types.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
+import type { AttachmentClient } from '../../controllers/attachments.js';
 import type { ConversationStreams } from '../../controllers/conversation-streams.js';
-import { formatFullTime, safeHttpUrl, visitorName } from '../../lib/format.js';
+import { Drafts } from '../../controllers/drafts.js';
+import { errorText, formatFullTime, safeHttpUrl, STATUS_LABEL, visitorName } from '../../lib/format.js';
+import { ticketHref } from '../../lib/route.js';
 import { baseStyles } from '../../styles/shared.js';
+import './make-ticket-dialog.js';
+import type { MakeTicketSubmitDetail } from './make-ticket-dialog.js';
 import './message-list.js';
 import './reply-composer.js';
 import type { MessageRetryDetail } from './message-list.js';
-import type { ReplyComposer, ReplyInputDetail, ReplySendDetail } from './reply-composer.js';
+import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplySendDetail } from './reply-composer.js';
 import { TypingAnnouncer } from './typing-announcer.js';
 
 export interface ConversationChangedDetail {
@@ -19,12 +25,13 @@ export interface ConversationChangedDetail {
 
 /**
  * The open conversation: who the visitor is, the message log, the visitor's typing indicator and,
- * when the chat is active and the agent's own, the reply box and "End chat".
+ * when the chat is active and the agent's own, the reply box (with files), "Make ticket" and
+ * "End chat" (as resolved, or to be followed up as a ticket). A chat that is a ticket links to it.
  *
  * Messages come from the conversation's `ConversationStream` (ordering, outbox and resync live
  * there); this element only renders it and turns the agent's actions into commands.
  *
- * @fires conversation-changed - `{conversation}` from a command's ack (ending the chat), before the broadcast arrives.
+ * @fires conversation-changed - `{conversation}` from a command's ack (ending, making a ticket), before the broadcast arrives.
  */
 export class ConversationView extends LitElement {
   static override styles = [
@@ -112,10 +119,34 @@ export class ConversationView extends LitElement {
         gap: 0.5rem;
         flex-wrap: wrap;
         justify-content: flex-end;
+        max-width: 36rem;
         padding: 0.35rem 0.35rem 0.35rem 0.75rem;
         border-radius: var(--ah-radius);
         background: var(--ah-danger-soft);
         font-size: 0.875rem;
+      }
+      .confirm .why {
+        flex-basis: 100%;
+        margin: 0;
+        font-size: 0.8125rem;
+        color: var(--ah-text-muted);
+        text-align: right;
+      }
+      .ticket-link {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3rem;
+        padding: 0.1rem 0.55rem;
+        border-radius: 999px;
+        font-size: 0.75rem;
+        font-weight: 600;
+        background: var(--ah-accent-soft);
+        color: var(--ah-accent);
+        text-decoration: none;
+        border: 1px solid color-mix(in srgb, var(--ah-accent) 35%, transparent);
+      }
+      .ticket-link:hover {
+        text-decoration: underline;
       }
       .bar {
         display: flex;
@@ -132,6 +163,12 @@ export class ConversationView extends LitElement {
       .bar.error {
         background: var(--ah-danger-soft);
         color: var(--ah-danger);
+      }
+      .bar a {
+        flex-shrink: 0;
+        color: var(--ah-accent);
+        font-weight: 600;
+        text-underline-offset: 2px;
       }
       message-list {
         flex: 1;
@@ -151,21 +188,31 @@ export class ConversationView extends LitElement {
   @property({ attribute: false }) me: AgentDTO | null = null;
   /** The latest copy the workspace holds; the stream's own copy wins once it has one. */
   @property({ attribute: false }) conversation: ConversationDTO | null = null;
+  /** Unsent replies, per conversation; shared with the ticket view. */
+  @property({ attribute: false }) drafts: Drafts = new Drafts();
+  /** Uploads and file previews; without it the chat is text only. */
+  @property({ attribute: false }) attachments: AttachmentClient | null = null;
+  /** The site's ticket categories, for "Make ticket". */
+  @property({ attribute: false }) categories: readonly CategoryDTO[] = DEFAULT_CATEGORIES;
 
   @state() private visitorTyping: string | null = null;
   @state() private confirmingEnd = false;
   @state() private ending = false;
   @state() private actionError: string | null = null;
+  @state() private makingTicket = false;
+  @state() private converting = false;
+  @state() private convertError = '';
 
   @query('reply-composer') private composer?: ReplyComposer;
   @query('.confirm .cancel') private cancelEndButton?: HTMLButtonElement;
   @query('.end') private endButton?: HTMLButtonElement;
+  @query('.make-ticket') private makeTicketButton?: HTMLButtonElement;
 
   private stream: ConversationStream | null = null;
   private offStream: (() => void) | null = null;
+  private releaseStream: (() => void) | null = null;
   private offSocket: Array<() => void> = [];
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly drafts = new Map<string, string>();
   private readonly typing = new TypingAnnouncer((conversationId, typing) => {
     if (this.socket?.connected) void this.socket.command('typing:set', { conversationId, typing });
   });
@@ -240,13 +287,15 @@ export class ConversationView extends LitElement {
     this.clearVisitorTyping();
     this.confirmingEnd = false;
     this.actionError = null;
+    this.makingTicket = false;
+    this.convertError = '';
     if (id) this.openStream(id);
   }
 
   private openStream(conversationId: string): void {
     if (!this.streams) return;
     this.stream = this.streams.get(conversationId);
-    this.streams.openId = conversationId;
+    this.releaseStream = this.streams.hold(conversationId);
     this.offStream = this.stream.onChange(() => this.requestUpdate());
     void this.streams.load(conversationId);
   }
@@ -254,7 +303,8 @@ export class ConversationView extends LitElement {
   private closeStream(): void {
     this.offStream?.();
     this.offStream = null;
-    if (this.streams && this.stream && this.streams.openId === this.stream.conversationId) this.streams.openId = null;
+    this.releaseStream?.();
+    this.releaseStream = null;
     this.stream = null;
   }
 
@@ -283,8 +333,18 @@ export class ConversationView extends LitElement {
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
     const id = this.conversationId;
     if (!id) return;
-    this.drafts.set(id, e.detail.value);
+    this.drafts.update(id, { text: e.detail.value });
     this.typing.input(id, e.detail.value.trim().length > 0);
+    this.requestUpdate();
+  }
+
+  private onAttachmentsAdded(e: CustomEvent<AttachmentsAddedDetail>): void {
+    this.drafts.addAttachments(e.detail.conversationId, e.detail.attachments);
+    this.requestUpdate();
+  }
+
+  private onAttachmentRemoved(e: CustomEvent<AttachmentRemovedDetail>): void {
+    this.drafts.removeAttachment(e.detail.conversationId, e.detail.attachmentId);
     this.requestUpdate();
   }
 
@@ -292,8 +352,8 @@ export class ConversationView extends LitElement {
     const id = this.conversationId;
     if (!id || !this.stream || !this.canReply) return;
     this.typing.stop();
-    this.stream.send(e.detail.body);
-    this.drafts.set(id, '');
+    this.stream.send(e.detail.body, e.detail.attachments);
+    this.drafts.update(id, { text: '', attachments: [] });
     this.requestUpdate();
   }
 
@@ -312,26 +372,58 @@ export class ConversationView extends LitElement {
     void this.updateComplete.then(() => this.endButton?.focus());
   }
 
-  private async endChat(): Promise<void> {
+  private async endChat(resolved: boolean): Promise<void> {
     const id = this.conversationId;
     if (!id || !this.socket || this.ending) return;
     this.ending = true;
     this.typing.stop();
-    const res = await this.socket.command('conversation:end', { conversationId: id });
+    const res = await this.socket.command('conversation:end', { conversationId: id, resolved });
     this.ending = false;
     this.confirmingEnd = false;
     if (!res.ok) {
-      this.actionError = res.error.message;
+      this.actionError = errorText(res.error);
       return;
     }
-    this.streams?.updateConversation(res.data);
+    this.changed(res.data);
+  }
+
+  private changed(conversation: ConversationDTO): void {
+    this.streams?.updateConversation(conversation);
     this.dispatchEvent(
       new CustomEvent<ConversationChangedDetail>('conversation-changed', {
-        detail: { conversation: res.data },
+        detail: { conversation },
         bubbles: true,
         composed: true,
       }),
     );
+  }
+
+  private askMakeTicket(): void {
+    this.convertError = '';
+    this.makingTicket = true;
+  }
+
+  private cancelMakeTicket(): void {
+    this.makingTicket = false;
+    void this.updateComplete.then(() => this.makeTicketButton?.focus());
+  }
+
+  private async makeTicket(e: CustomEvent<MakeTicketSubmitDetail>): Promise<void> {
+    const id = this.conversationId;
+    if (!id || !this.socket || this.converting) return;
+    this.converting = true;
+    this.convertError = '';
+    const { category, priority, subject } = e.detail;
+    const res = await this.socket.command('ticket:convert', { conversationId: id, category, priority, ...(subject ? { subject } : {}) });
+    this.converting = false;
+    if (id !== this.conversationId) return;
+    if (!res.ok) {
+      this.convertError = errorText(res.error);
+      return;
+    }
+    this.makingTicket = false;
+    this.changed(res.data);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.ticket-link')?.focus());
   }
 
   private retryLoad(): void {
@@ -361,6 +453,11 @@ export class ConversationView extends LitElement {
           <div class="title">
             <h2>${visitorName(c)}</h2>
             <span class="status ${c.status}">${this.statusLabel(c)}</span>
+            ${c.ticket
+              ? html`<a class="ticket-link" href=${ticketHref(c.id)} title="Open the ticket">
+                  Ticket #${c.ticket.number}<span class="sr-only">, ${STATUS_LABEL[c.ticket.status]}</span>
+                </a>`
+              : nothing}
           </div>
           <ul class="details">
             ${c.visitor.email ? html`<li><a href="mailto:${c.visitor.email}">${c.visitor.email}</a></li>` : nothing}
@@ -376,35 +473,46 @@ export class ConversationView extends LitElement {
                 : nothing}
           </ul>
         </div>
-        ${this.canReply
-          ? html`<div class="actions">
-              ${this.confirmingEnd
-                ? html`<div
-                    class="confirm"
-                    role="group"
-                    aria-labelledby="end-question"
-                    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelEnd()}
-                  >
-                    <span id="end-question">End this chat for the visitor?</span>
-                    <button
-                      class="btn btn-small btn-danger-solid"
-                      type="button"
-                      ?disabled=${this.ending || offline}
-                      @click=${this.endChat}
-                    >
-                      Yes, end chat
-                    </button>
-                    <button class="btn btn-small cancel" type="button" ?disabled=${this.ending} @click=${this.cancelEnd}>
-                      Cancel
-                    </button>
-                  </div>`
-                : html`<button class="btn btn-danger end" type="button" ?disabled=${offline} @click=${this.askEnd}>
-                    End chat
-                  </button>`}
-            </div>`
-          : nothing}
+        ${this.canReply ? html`<div class="actions">${this.confirmingEnd ? this.renderEndChoice(c, offline) : this.renderActions(c, offline)}</div>` : nothing}
       </header>
     `;
+  }
+
+  private renderActions(c: ConversationDTO, offline: boolean) {
+    return html`
+      ${c.ticket
+        ? nothing
+        : html`<button class="btn make-ticket" type="button" ?disabled=${offline} @click=${this.askMakeTicket}>Make ticket</button>`}
+      <button class="btn btn-danger end" type="button" ?disabled=${offline} @click=${this.askEnd}>End chat</button>
+    `;
+  }
+
+  /**
+   * Ending asks whether the visitor's problem was solved. Unresolved chats are followed up as a
+   * ticket by the server when it has an email to write to; a chat that already is a ticket keeps it.
+   */
+  private renderEndChoice(c: ConversationDTO, offline: boolean) {
+    const busy = this.ending || offline;
+    const followUp = c.ticket
+      ? html`<button class="btn btn-small btn-danger-solid" type="button" ?disabled=${busy} @click=${() => this.endChat(false)}>
+          End chat, keep ticket #${c.ticket.number}
+        </button>`
+      : html`<button class="btn btn-small" type="button" ?disabled=${busy || !c.visitor.email} @click=${() => this.endChat(false)}>
+          End, follow up as ticket
+        </button>`;
+    return html`<div class="confirm" role="group" aria-labelledby="end-question" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelEnd()}>
+      <span id="end-question">${c.ticket ? 'End this chat for the visitor?' : 'End this chat. Was it resolved?'}</span>
+      ${c.ticket
+        ? followUp
+        : html`<button class="btn btn-small btn-danger-solid" type="button" ?disabled=${busy} @click=${() => this.endChat(true)}>
+              End as resolved
+            </button>
+            ${followUp}`}
+      <button class="btn btn-small cancel" type="button" ?disabled=${this.ending} @click=${this.cancelEnd}>Cancel</button>
+      ${!c.ticket && !c.visitor.email
+        ? html`<p class="why">The visitor left no email address, so no ticket can follow up this chat. Make a ticket while the chat is on to keep it.</p>`
+        : nothing}
+    </div>`;
   }
 
   override render() {
@@ -413,9 +521,15 @@ export class ConversationView extends LitElement {
     const stream = this.stream;
     const status = this.streams?.statusOf(c.id);
     const reason = this.readOnlyReason(c);
+    const draft = this.drafts.get(c.id);
     return html`
       ${this.renderHeader(c)}
-      ${reason ? html`<p class="bar" role="status">${reason}</p>` : nothing}
+      ${reason
+        ? html`<p class="bar" role="status">
+            <span>${reason}</span>
+            ${c.ticket && c.status === 'ended' ? html`<a href=${ticketHref(c.id)}>Continue in ticket #${c.ticket.number}</a>` : nothing}
+          </p>`
+        : nothing}
       ${status?.error
         ? html`<div class="bar error" role="alert">
             <span>${status.error.message}</span>
@@ -427,6 +541,7 @@ export class ConversationView extends LitElement {
         .messages=${stream ? [...stream.messages] : []}
         .pending=${stream ? [...stream.pending] : []}
         .myId=${this.me.id}
+        .attachments=${this.attachments}
         .conversationId=${c.id}
         ?loading=${status?.loading ?? true}
         @message-retry=${this.onRetry}
@@ -434,10 +549,26 @@ export class ConversationView extends LitElement {
       <div class="typing" role="status">${this.visitorTyping ? `${this.visitorTyping} is typing…` : ''}</div>
       ${this.canReply
         ? html`<reply-composer
-            .value=${this.drafts.get(c.id) ?? ''}
+            .value=${draft.text}
+            .attachments=${draft.attachments}
+            .uploader=${this.attachments}
+            conversationId=${c.id}
             @reply-input=${this.onReplyInput}
             @reply-send=${this.onReplySend}
+            @attachments-added=${this.onAttachmentsAdded}
+            @attachment-removed=${this.onAttachmentRemoved}
           ></reply-composer>`
+        : nothing}
+      ${this.canReply && !c.ticket
+        ? html`<make-ticket-dialog
+            ?open=${this.makingTicket}
+            ?busy=${this.converting}
+            .categories=${this.categories}
+            error=${this.convertError}
+            visitor=${visitorName(c)}
+            @make-ticket-submit=${this.makeTicket}
+            @make-ticket-cancel=${this.cancelMakeTicket}
+          ></make-ticket-dialog>`
         : nothing}
     `;
   }

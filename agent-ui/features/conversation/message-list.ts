@@ -2,12 +2,34 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PendingMessage } from '../../../shared/conversation-stream.js';
-import type { MessageDTO } from '../../../shared/types.js';
+import type { AttachmentDTO, MessageDTO, NoteDTO } from '../../../shared/types.js';
+import type { AttachmentClient } from '../../controllers/attachments.js';
+import type { PendingNote } from '../../controllers/note-threads.js';
 import { formatFullTime, formatMessageTime, splitLinks, systemMessageText } from '../../lib/format.js';
 import { baseStyles } from '../../styles/shared.js';
+import './attachment-item.js';
 
 export interface MessageRetryDetail {
   clientId: string;
+}
+
+/** One row of the log: a message of the stream or an internal note, placed by time. */
+type Entry = { kind: 'message'; message: MessageDTO } | { kind: 'note'; note: NoteDTO };
+
+/**
+ * Messages in seq order with the notes slotted in by time. Both lists are already sorted, so a
+ * merge keeps the stream's order even where the clocks disagree by a little.
+ */
+function interleave(messages: readonly MessageDTO[], notes: readonly NoteDTO[]): Entry[] {
+  const out: Entry[] = [];
+  let n = 0;
+  for (const message of messages) {
+    const t = Date.parse(message.createdAt);
+    while (n < notes.length && Date.parse(notes[n]!.createdAt) < t) out.push({ kind: 'note', note: notes[n++]! });
+    out.push({ kind: 'message', message });
+  }
+  while (n < notes.length) out.push({ kind: 'note', note: notes[n++]! });
+  return out;
 }
 
 /** Consecutive messages of one author closer than this share one name-and-time line. */
@@ -17,10 +39,12 @@ const PINNED_SLACK_PX = 48;
 
 /**
  * A conversation's messages as a `role="log"` region: visitor messages on the left, the signed-in
- * agent's own on the right, system events centred, then the replies still on their way.
- * Every text is rendered as text (never as HTML); only http(s) URLs become links.
+ * agent's own on the right, system events centred, internal notes (tickets) as marked cards in
+ * between, then the replies and notes still on their way. Every text, file name included, is
+ * rendered as text (never as HTML); only http(s) URLs become links.
  *
  * @fires message-retry - `{clientId}`: send a failed reply again.
+ * @fires note-retry - `{clientId}`: save a failed internal note again.
  */
 export class MessageList extends LitElement {
   static override styles = [
@@ -148,6 +172,58 @@ export class MessageList extends LitElement {
         margin-left: 0.4rem;
         opacity: 0.8;
       }
+      .files {
+        display: grid;
+        gap: 0.4rem;
+        justify-items: inherit;
+        margin: 0.35rem 0 0;
+        padding: 0;
+        list-style: none;
+        max-width: 100%;
+      }
+      .right .files {
+        justify-items: end;
+      }
+      .note {
+        align-self: center;
+        width: min(40rem, 92%);
+        margin: 0.6rem 0 0.2rem;
+        padding: 0.5rem 0.8rem 0.6rem;
+        border-radius: var(--ah-radius);
+        border: 1px dashed var(--ah-note-border);
+        border-left: 4px solid var(--ah-note-border);
+        background: var(--ah-note-bg);
+      }
+      .note .meta {
+        flex-wrap: wrap;
+        margin: 0 0 0.25rem;
+        color: var(--ah-note-text);
+      }
+      .note .meta .author {
+        color: inherit;
+      }
+      .note .tag {
+        font-weight: 600;
+      }
+      .note .text {
+        font-size: 0.9375rem;
+        line-height: 1.45;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .note.pending {
+        opacity: 0.75;
+      }
+      .note.failed {
+        opacity: 1;
+        border-color: var(--ah-danger);
+      }
+      .note .delivery {
+        margin: 0.3rem 0 0;
+      }
+      .note.failed .delivery {
+        color: var(--ah-danger);
+      }
       .jump {
         position: absolute;
         left: 50%;
@@ -161,6 +237,11 @@ export class MessageList extends LitElement {
 
   @property({ attribute: false }) messages: readonly MessageDTO[] = [];
   @property({ attribute: false }) pending: readonly PendingMessage[] = [];
+  /** Internal notes, oldest first: shown only to agents, never part of the customer's stream. */
+  @property({ attribute: false }) notes: readonly NoteDTO[] = [];
+  @property({ attribute: false }) pendingNotes: readonly PendingNote[] = [];
+  /** Fetches files for previews and downloads; without it attachments show by name only. */
+  @property({ attribute: false }) attachments: AttachmentClient | null = null;
   /** The signed-in agent: their messages go on the right. */
   @property({ attribute: false }) myId = '';
   /** A change means another conversation: scroll to its latest message. */
@@ -179,9 +260,14 @@ export class MessageList extends LitElement {
       return;
     }
     const prevPending = changed.get('pending') as readonly PendingMessage[] | undefined;
-    if (prevPending && this.pending.length > prevPending.length) this.pinned = true;
+    const prevPendingNotes = changed.get('pendingNotes') as readonly PendingNote[] | undefined;
+    if ((prevPending && this.pending.length > prevPending.length) || (prevPendingNotes && this.pendingNotes.length > prevPendingNotes.length)) {
+      this.pinned = true;
+    }
     const prevMessages = changed.get('messages') as readonly MessageDTO[] | undefined;
-    if (prevMessages && this.messages.length > prevMessages.length && !this.pinned) this.newBelow = true;
+    const prevNotes = changed.get('notes') as readonly NoteDTO[] | undefined;
+    const grew = (prevMessages && this.messages.length > prevMessages.length) || (prevNotes && this.notes.length > prevNotes.length);
+    if (grew && !this.pinned) this.newBelow = true;
   }
 
   override updated(): void {
@@ -204,8 +290,15 @@ export class MessageList extends LitElement {
     }
   }
 
-  private retry(clientId: string): void {
-    this.dispatchEvent(new CustomEvent<MessageRetryDetail>('message-retry', { detail: { clientId }, bubbles: true, composed: true }));
+  private retry(type: 'message-retry' | 'note-retry', clientId: string): void {
+    this.dispatchEvent(new CustomEvent<MessageRetryDetail>(type, { detail: { clientId }, bubbles: true, composed: true }));
+  }
+
+  private renderFiles(files: readonly AttachmentDTO[]) {
+    if (!files.length) return nothing;
+    return html`<ul class="files" aria-label="Attachments">
+      ${files.map((a) => html`<li><attachment-item .attachment=${a} .client=${this.attachments}></attachment-item></li>`)}
+    </ul>`;
   }
 
   private renderText(text: string) {
@@ -214,25 +307,42 @@ export class MessageList extends LitElement {
     );
   }
 
-  private renderMessage(m: MessageDTO, prev: MessageDTO | undefined) {
+  private renderMessage(m: MessageDTO, prev: Entry | undefined) {
     const when = html`<time datetime=${m.createdAt} title=${formatFullTime(m.createdAt)}>${formatMessageTime(m.createdAt)}</time>`;
     if (m.author.type === 'system') {
       return html`<div class="system">${systemMessageText(m)}${when}</div>`;
     }
     const mine = m.author.type === 'agent' && m.author.id === this.myId;
     const author = mine ? 'You' : m.author.name?.trim() || (m.author.type === 'visitor' ? 'Visitor' : 'Agent');
+    const p = prev?.kind === 'message' ? prev.message : null;
     const groupStart =
-      !prev ||
-      prev.author.type !== m.author.type ||
-      prev.author.id !== m.author.id ||
-      Date.parse(m.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
+      !p ||
+      p.author.type !== m.author.type ||
+      p.author.id !== m.author.id ||
+      Date.parse(m.createdAt) - Date.parse(p.createdAt) > GROUP_GAP_MS;
     const cls = `msg ${mine ? 'right' : 'left'} ${m.author.type} ${groupStart ? 'group-start' : ''}`;
+    const files = m.attachments ?? [];
     return html`
       <div class=${cls}>
         ${groupStart
           ? html`<div class="meta"><span class="author">${author}</span>${when}</div>`
           : html`<span class="sr-only">${author}:</span>`}
-        <div class="bubble">${this.renderText(m.body)}</div>
+        ${m.body || !files.length ? html`<div class="bubble">${this.renderText(m.body)}</div>` : nothing}
+        ${this.renderFiles(files)}
+      </div>
+    `;
+  }
+
+  private renderNote(n: NoteDTO) {
+    const mine = n.author.id === this.myId;
+    return html`
+      <div class="note">
+        <div class="meta">
+          <span class="author">${mine ? 'You' : n.author.name}</span>
+          <span class="tag">Internal note — customers never see this</span>
+          <time datetime=${n.createdAt} title=${formatFullTime(n.createdAt)}>${formatMessageTime(n.createdAt)}</time>
+        </div>
+        <div class="text">${this.renderText(n.body)}</div>
       </div>
     `;
   }
@@ -242,28 +352,50 @@ export class MessageList extends LitElement {
     return html`
       <div class="msg right group-start ${failed ? 'failed' : 'pending'}">
         <span class="sr-only">You:</span>
-        <div class="bubble">${this.renderText(p.body)}</div>
+        ${p.body || !p.attachments.length ? html`<div class="bubble">${this.renderText(p.body)}</div>` : nothing}
+        ${this.renderFiles(p.attachments)}
         <div class="delivery">
           ${failed
             ? html`<span>Not sent: ${p.error?.message ?? 'the server refused this message.'}</span>
-                <button class="btn btn-small" type="button" @click=${() => this.retry(p.clientId)}>Retry</button>`
+                <button class="btn btn-small" type="button" @click=${() => this.retry('message-retry', p.clientId)}>Retry</button>`
             : html`<span>Sending…</span>`}
         </div>
       </div>
     `;
   }
 
+  private renderPendingNote(p: PendingNote) {
+    const failed = p.state === 'failed';
+    return html`
+      <div class="note ${failed ? 'failed' : 'pending'}">
+        <div class="meta">
+          <span class="author">You</span>
+          <span class="tag">Internal note — customers never see this</span>
+        </div>
+        <div class="text">${this.renderText(p.body)}</div>
+        <div class="delivery">
+          ${failed
+            ? html`<span>Not saved: ${p.error?.message ?? 'the server refused this note.'}</span>
+                <button class="btn btn-small" type="button" @click=${() => this.retry('note-retry', p.clientId)}>Retry</button>`
+            : html`<span>Saving…</span>`}
+        </div>
+      </div>
+    `;
+  }
+
   override render() {
-    const empty = this.messages.length === 0 && this.pending.length === 0;
+    const empty = this.messages.length === 0 && this.pending.length === 0 && this.notes.length === 0 && this.pendingNotes.length === 0;
+    const entries = interleave(this.messages, this.notes);
     return html`
       <div class="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
         <div class="spacer"></div>
         ${repeat(
-          this.messages,
-          (m) => m.id,
-          (m, i) => this.renderMessage(m, this.messages[i - 1]),
+          entries,
+          (e) => (e.kind === 'message' ? `m:${e.message.id}` : `n:${e.note.id}`),
+          (e, i) => (e.kind === 'message' ? this.renderMessage(e.message, entries[i - 1]) : this.renderNote(e.note)),
         )}
         ${repeat(this.pending, (p) => p.clientId, (p) => this.renderPending(p))}
+        ${repeat(this.pendingNotes, (p) => p.clientId, (p) => this.renderPendingNote(p))}
       </div>
       ${empty ? html`<p class="state" role="status">${this.loading ? 'Loading messages…' : 'No messages yet.'}</p>` : nothing}
       ${this.newBelow
@@ -281,5 +413,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'message-retry': CustomEvent<MessageRetryDetail>;
+    'note-retry': CustomEvent<MessageRetryDetail>;
   }
 }

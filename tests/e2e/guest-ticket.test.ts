@@ -9,7 +9,7 @@ import type { MessageDTO, SyncResult } from '../../shared/types.js';
 import { launchChromium, watchErrors } from '../helpers/browser.js';
 import { agentSession, call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
 import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let mail: MailCatcher;
@@ -76,6 +76,17 @@ describe('a guest back in their ticket', () => {
     expect(link, createdMail.text).toBeTruthy();
     expect(createdMail.text).not.toContain('Please send us a screenshot'); // an alert, not the conversation
 
+    // An agent has the ticket open in the agent UI.
+    const agentPage = await (await browser.newContext()).newPage();
+    const agentErrors = watchErrors(agentPage);
+    await agentPage.goto(`${server.url}/agent/`);
+    await agentPage.getByLabel('Email').fill(ADMIN.email);
+    await agentPage.getByLabel('Password').fill(ADMIN.password);
+    await agentPage.getByRole('button', { name: 'Sign in' }).click();
+    await agentPage.getByRole('link', { name: 'Tickets' }).click();
+    await agentPage.getByText('Someone logged in to my account').first().click();
+    await agentPage.getByText('Please send us a screenshot of the login alert.').first().waitFor();
+
     const page = await (await browser.newContext()).newPage();
     const errors = watchErrors(page);
     await page.goto(link!);
@@ -110,6 +121,10 @@ describe('a guest back in their ticket', () => {
     expect(heard.attachments).toMatchObject([{ name: 'login-alert.png', type: 'image/png', inline: true }]);
     const after = ok(await call<SyncResult>(agent, 'conversation:sync', { conversationId: ticket.id, afterSeq: 0 }));
     expect(after.conversation.ticket!.status).toBe('open');
+    // ...and so does the agent UI, without a reload: the reply, its image, and the reopened status.
+    await agentPage.getByText('Here is the alert I got.').first().waitFor();
+    await agentPage.locator('img[src^="blob:"]').first().waitFor();
+    expect(agentErrors).toEqual([]);
 
     // An agent's answer appears on the guest's page without a reload.
     ok(await call(agent, 'message:send', { conversationId: ticket.id, clientId: 'guest-e2e-agent-2', body: 'Thanks, we locked the session.' }));

@@ -2,12 +2,14 @@
  * Fixed-window counters kept in the store, so limits hold across nodes and restarts.
  *
  * On FerretDB an upsert with $inc is read-then-write (STORE.md), so two requests in the same
- * instant may count once: a limit of N can let through a few more under a burst. That slack is
- * acceptable for throttling; anything that must never exceed a bound (code attempts) uses claims.
+ * instant may count once. One process serializes its own hits; across nodes a limit of N can let
+ * through a few more under a burst. That slack is acceptable for throttling; anything that must
+ * never exceed a bound (code attempts) uses claims.
  * Expired windows are removed by queries on `expiresAt`, not a TTL index (STORE.md).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError, isConflict } from '../http/errors.js';
+import { DocLocks } from './doc-locks.js';
 
 export interface RateDoc {
   _id: string;
@@ -34,6 +36,8 @@ export interface Limit {
 
 export class RateLimiter {
   private lastSweep = 0;
+  /** One process's hits on one window count one after another (FerretDB loses concurrent $inc: doc-locks.ts). */
+  private readonly locks = new DocLocks();
 
   constructor(private readonly model: RateModel) {}
 
@@ -47,7 +51,9 @@ export class RateLimiter {
     let count = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const doc = await this.model.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $setOnInsert: { expiresAt } }, { upsert: true, returnDocument: 'after' }).lean();
+        const doc = await this.locks.run(id, () =>
+          this.model.findOneAndUpdate({ _id: id }, { $inc: { count: 1 }, $setOnInsert: { expiresAt } }, { upsert: true, returnDocument: 'after' }).lean(),
+        );
         count = doc?.count ?? 1;
         break;
       } catch (err) {

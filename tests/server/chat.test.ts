@@ -18,7 +18,7 @@ async function newAgent(name: string): Promise<AgentClient> {
   return (await agentSession(server.url, creds)).socket;
 }
 
-async function startChat(visitor: VisitorClient, name = 'Vera Visitor', email: string | undefined = 'vera@example.test'): Promise<ConversationDTO> {
+async function startChat(visitor: VisitorClient, name = 'Vera Visitor', email: string | null = 'vera@example.test'): Promise<ConversationDTO> {
   return ok(await call<SyncResult>(visitor, 'conversation:start', { name, ...(email ? { email } : {}), locale: 'de' })).conversation;
 }
 
@@ -236,7 +236,7 @@ describe('a live chat from visitor to agent', () => {
   it('ending a chat (one that leaves no email, so no ticket) tells both sides, refuses new messages, and lets the visitor start a new one', async () => {
     const agent = await newAgent('Kim');
     const visitor = await connectVisitor(server.url);
-    const conv = await startChat(visitor, 'Anonymous', undefined);
+    const conv = await startChat(visitor, 'Anonymous', null);
     ok(await call(agent, 'conversation:accept', { conversationId: conv.id }));
     const sent = { conversationId: conv.id, clientId: cid(), body: 'thanks, bye' };
     const bye = ok(await call<MessageDTO>(visitor, 'message:send', sent));

@@ -7,12 +7,13 @@
  * message n+1 is stored only after n is, which is what lets clients fill any gap with one sync.
  * The unique index on (conversationId, clientId) turns a resend into a lookup of the original.
  */
-import { Types } from 'mongoose';
+import { Types, type UpdateQuery } from 'mongoose';
 import type { AttachmentDTO, Locale, SystemEvent, ConversationDTO, MessageDTO, QueueSnapshot, SyncResult } from '../../../shared/types.js';
 import { SYNC_PAGE_SIZE } from '../../../shared/limits.js';
 import type { StartConversationInput, SyncInput } from '../../../shared/schemas/index.js';
 import { AppError, forbidden, isConflict, notFound } from '../../http/errors.js';
 import type { Claims } from '../../store/claims.js';
+import { DocLocks } from '../../store/doc-locks.js';
 import type { AgentPrincipal } from '../auth/auth.service.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
 import { toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
@@ -45,6 +46,14 @@ export function customerFilter(c: CustomerPrincipal): Record<string, unknown> {
   return or.length === 1 ? or[0]! : { $or: or };
 }
 
+/**
+ * One open chat at a time: per logged-in user (on any device), else per browser. Keyed by the
+ * user when there is one, so the next user of a shared computer never lands in the last one's chat.
+ */
+function openChatKey(siteKey: string, visitorId: string, userId: string | null): string {
+  return userId ? `open-chat:user:${siteKey}:${userId}` : `open-chat:${visitorId}`;
+}
+
 export function customerMaySee(c: CustomerPrincipal, conv: ConversationDoc): boolean {
   if (c.guestOf && conv._id.toHexString() === c.guestOf && conv.ticketNumber != null) return true;
   // A chat of a logged-in user belongs to that user, not to the browser: on a shared computer the
@@ -72,19 +81,28 @@ export class ConversationsService {
     private readonly messages: MessageModel,
     private readonly claims: Claims,
     readonly events: ConversationEvents,
+    private readonly locks: DocLocks = new DocLocks(),
   ) {}
+
+  /**
+   * Every update of a conversation document goes through here, one at a time per conversation in
+   * this process: on FerretDB concurrent updates of one document lose each other's fields (DocLocks).
+   */
+  updateDoc(id: Types.ObjectId, update: UpdateQuery<ConversationDoc>, condition: Record<string, unknown> = {}) {
+    return this.locks.run(`conversation:${id.toHexString()}`, () => this.conversations.updateOne({ _id: id, ...condition }, update));
+  }
 
   /** Starts a chat, or returns the visitor's chat that is still open (one at a time, like every chat product). */
   async start(customer: CustomerPrincipal, input: StartConversationInput & { locale?: Locale }): Promise<SyncResult> {
     if (!customer.visitorId) throw forbidden('Start a chat from the chat widget on the site');
     const visitorId = customer.visitorId;
-    const openClaim = `open-chat:${visitorId}`;
+    const openClaim = openChatKey(customer.siteKey, visitorId, customer.user?.id ?? null);
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = new Types.ObjectId();
       if (!(await this.claims.take(openClaim, id.toHexString()))) {
         const held = await this.claims.get(openClaim);
         const open = held && (await this.conversations.findById(held.owner).lean());
-        if (open && open.status !== 'ended') return this.page(open, 0, 'customer');
+        if (open && open.status !== 'ended' && customerMaySee(customer, open)) return this.page(open, 0, 'customer');
         // The claim outlived its chat (a crash between ending and releasing): drop it and retry.
         if (held) await this.claims.release(openClaim, held.owner);
         continue;
@@ -116,7 +134,7 @@ export class ConversationsService {
   /** The visitor's open chat, else the latest conversation they may see. */
   async current(customer: CustomerPrincipal): Promise<ConversationDTO | null> {
     if (customer.visitorId) {
-      const held = await this.claims.get(`open-chat:${customer.visitorId}`);
+      const held = await this.claims.get(openChatKey(customer.siteKey, customer.visitorId, customer.user?.id ?? null));
       if (held) {
         const open = await this.conversations.findById(held.owner).lean();
         if (open && open.status !== 'ended' && customerMaySee(customer, open)) return toConversationDTO(open, 'customer');
@@ -198,8 +216,8 @@ export class ConversationsService {
     const by = actor.kind;
     // Both sides may end at once; on FerretDB both updates can "win" (STORE.md), so what must
     // happen once, the "ended" line, is guarded by its fixed client id instead.
-    await this.conversations.updateOne({ _id: conv._id, status: { $ne: 'ended' } }, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } });
-    await this.claims.release(`open-chat:${conv.visitorId.toHexString()}`, conv._id.toHexString());
+    await this.updateDoc(conv._id, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } }, { status: { $ne: 'ended' } });
+    await this.claims.release(openChatKey(conv.siteKey, conv.visitorId.toHexString(), conv.customerUserId), conv._id.toHexString());
     const ended = await this.appendSystem(conv._id, { kind: 'chat.ended', by }, 'end');
     if (ended.created) {
       await this.announce(conv._id, ended.message, true);
@@ -210,8 +228,8 @@ export class ConversationsService {
 
   /** Leaves the live queue or chat without an "ended" line of its own (the ticket's line says it). */
   async closeLive(conv: ConversationDoc, by: 'visitor' | 'agent'): Promise<void> {
-    await this.conversations.updateOne({ _id: conv._id, status: { $ne: 'ended' } }, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } });
-    await this.claims.release(`open-chat:${conv.visitorId.toHexString()}`, conv._id.toHexString());
+    await this.updateDoc(conv._id, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } }, { status: { $ne: 'ended' } });
+    await this.claims.release(openChatKey(conv.siteKey, conv.visitorId.toHexString(), conv.customerUserId), conv._id.toHexString());
   }
 
   async queue(agent: AgentPrincipal): Promise<QueueSnapshot> {
@@ -242,9 +260,10 @@ export class ConversationsService {
    */
   private async recordAssignment(conv: ConversationDoc, agentId: string, agentName: string): Promise<ConversationDoc> {
     const assignment = conv.assignments + 1;
-    await this.conversations.updateOne(
-      { _id: conv._id, status: 'queued', assignments: conv.assignments },
+    await this.updateDoc(
+      conv._id,
       { $set: { status: 'active', agentId: new Types.ObjectId(agentId), agentName, acceptedAt: new Date(), assignments: assignment } },
+      { status: 'queued', assignments: conv.assignments },
     );
     const joined = await this.appendSystem(conv._id, { kind: 'agent.joined', agentName }, `assign-${assignment}`);
     if (joined.created) await this.announce(conv._id, joined.message, true);
@@ -271,7 +290,7 @@ export class ConversationsService {
         const doc = await this.messages.create({ conversationId, seq, createdAt, ...m });
         const set: Record<string, unknown> = { lastActivityAt: createdAt };
         if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
-        await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq }, $set: set });
+        await this.updateDoc(conversationId, { $max: { lastSeq: seq }, $set: set });
         return { message: toMessageDTO(doc.toObject()), created: true };
       } catch (err) {
         if (!isConflict(err)) throw err;
@@ -280,7 +299,7 @@ export class ConversationsService {
         // seq was taken. Normally its writer raises lastSeq in a moment; if it crashed before
         // that, catch lastSeq up from the messages themselves so nobody waits forever.
         const top = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).lean();
-        if (top[0]) await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: top[0].seq } });
+        if (top[0]) await this.updateDoc(conversationId, { $max: { lastSeq: top[0].seq } });
       }
     }
     throw new AppError('UNAVAILABLE', 'The conversation is busy; please try again');

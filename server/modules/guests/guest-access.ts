@@ -55,14 +55,18 @@ export class GuestAccess {
     this.codeKey = createHmac('sha256', deps.jwtSecret).update('guest-code').digest();
   }
 
-  /** The ticket's link for an email; each call extends its life. */
-  async issueLink(conv: Pick<ConversationDoc, '_id'>): Promise<string> {
-    const token = createHmac('sha256', this.linkKey).update(conv._id.toHexString()).digest('base64url');
-    await this.deps.conversations.updateOne(
-      { _id: conv._id },
-      { $set: { guestLinkHash: sha256(token), guestLinkExpiresAt: new Date(Date.now() + LINK_TTL_DAYS * 86400_000) } },
-    );
-    return `${this.deps.publicUrl()}/tickets/#t=${token}`;
+  /** The fields that make the ticket's link work for LINK_TTL_DAYS from now; set them with each mail that carries it. */
+  linkFields(conversationId: Types.ObjectId): { guestLinkHash: string; guestLinkExpiresAt: Date } {
+    return { guestLinkHash: sha256(this.token(conversationId)), guestLinkExpiresAt: new Date(Date.now() + LINK_TTL_DAYS * 86400_000) };
+  }
+
+  /** The ticket's link for an email. */
+  linkUrl(conversationId: Types.ObjectId): string {
+    return `${this.deps.publicUrl()}/tickets/#t=${this.token(conversationId)}`;
+  }
+
+  private token(conversationId: Types.ObjectId): string {
+    return createHmac('sha256', this.linkKey).update(conversationId.toHexString()).digest('base64url');
   }
 
   async info(link: string, ip: string): Promise<GuestLinkInfo> {

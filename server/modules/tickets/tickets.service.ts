@@ -112,7 +112,7 @@ export class TicketsService implements TicketHooks {
     if (!email && !conv.customerUserId) throw new AppError('VALIDATION', 'Invalid input: email is required so we can reply', [{ path: 'email', message: 'is required' }]);
     const categories = await this.d.sites.categories(conv.siteKey);
     const category = input.category ? await this.d.sites.checkCategory(conv.siteKey, input.category) : (categories.find((c) => c.id === 'other') ?? categories[categories.length - 1]!).id;
-    if (email && email !== conv.visitorEmail) await this.d.conversations.updateOne({ _id: conv._id }, { $set: { visitorEmail: email } });
+    if (email && email !== conv.visitorEmail) await this.d.chats.updateDoc(conv._id, { $set: { visitorEmail: email } });
     await this.d.chats.closeLive(conv, 'visitor');
     const subject = await this.firstCustomerLine(conv);
     const ticket = await this.open(conv._id, { via: 'queue', category, priority: 'normal', status: 'open', subject, by: customerBy(customer) });
@@ -192,7 +192,7 @@ export class TicketsService implements TicketHooks {
       Object.assign(set, { agentId: input.assigneeId ? new Types.ObjectId(input.assigneeId) : null, agentName: name });
     }
     if (changes.length) {
-      await this.d.conversations.updateOne({ _id: conv._id }, { $set: { ...set, ticketUpdatedAt: at, lastActivityAt: at }, $push: { history: { $each: changes } } });
+      await this.d.chats.updateDoc(conv._id, { $set: { ...set, ticketUpdatedAt: at, lastActivityAt: at }, $push: { history: { $each: changes } } });
       conv = await this.d.chats.load(conv._id);
     }
     if (input.status && input.status !== conv.ticketStatus) {
@@ -295,10 +295,12 @@ export class TicketsService implements TicketHooks {
     }
     const number = await this.d.numbers.next(id.toHexString());
     const now = new Date();
-    await this.d.conversations.updateOne(
-      { _id: id },
+    await this.d.chats.updateDoc(
+      id,
       {
         $set: {
+          // The link goes out in the mail below; it is written with the ticket, in one update.
+          ...this.d.guests.linkFields(id),
           ticketNumber: number,
           ticketStatus: o.status,
           priority: o.priority,
@@ -327,7 +329,7 @@ export class TicketsService implements TicketHooks {
     if (to === 'solved') set.solvedAt = at;
     if (to === 'closed') set.closedAt = at;
     if (to === 'open' || to === 'pending') Object.assign(set, { solvedAt: null });
-    await this.d.conversations.updateOne({ _id: conv._id, ticketStatus: { $ne: 'closed' } }, { $set: set, $push: { history: { at, ...by, field: 'status', from: conv.ticketStatus, to } satisfies StoredChange } });
+    await this.d.chats.updateDoc(conv._id, { $set: set, $push: { history: { at, ...by, field: 'status', from: conv.ticketStatus, to } satisfies StoredChange } }, { ticketStatus: { $ne: 'closed' } });
     // Two identical transitions at once (two replies reopening a solved ticket) store one line.
     const nth = (conv.history ?? []).filter((h) => h.field === 'status').length;
     const line = await this.d.chats.appendSystem(conv._id, { kind: 'ticket.status', status: to, by: by.byType === 'visitor' ? 'visitor' : 'agent' }, `status-${nth}-${to}`);
@@ -350,7 +352,7 @@ export class TicketsService implements TicketHooks {
   private async mailCreated(conv: ConversationDoc): Promise<void> {
     if (!conv.visitorEmail || conv.ticketNumber == null) return;
     try {
-      const link = await this.d.guests.issueLink(conv);
+      const link = this.d.guests.linkUrl(conv._id);
       const mail = ticketCreatedMail(conv.locale, { ticketNumber: conv.ticketNumber, link, subject: conv.subject ?? '' });
       await this.d.mailer.send({ to: conv.visitorEmail, ...mail });
     } catch (err) {

@@ -3,6 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, AgentClientToServer, AgentServerToClient, VisitorClientToServer, VisitorServerToClient } from '../../shared/events.js';
 import type { LoginResult } from '../../shared/types.js';
+import jwt from 'jsonwebtoken';
+import type { GuestCodeSent, SiteDTO } from '../../shared/api.js';
+import type { ErrorBody } from '../../shared/errors.js';
+import type { CustomerSessionDTO } from '../../shared/types.js';
+import type { MailCatcher } from './mail.js';
 
 export type VisitorClient = Socket<VisitorServerToClient, VisitorClientToServer>;
 export type AgentClient = Socket<AgentServerToClient, AgentClientToServer>;
@@ -83,4 +88,76 @@ export function record<T>(socket: AnyClient, event: string) {
 export function closeAllClients(): void {
   for (const s of openSockets) s.disconnect();
   openSockets.clear();
+}
+
+// ---- REST, customer sessions and sign-in (tickets) ----------------------------------------
+
+export interface RestResult<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The error body of a 4xx/5xx answer. */
+  error: ErrorBody | undefined;
+}
+
+/**
+ * A JSON call to the REST API. `ip` poses as a client behind the loopback proxy the server trusts
+ * (X-Forwarded-For), so a test can stand for its own network and per-IP limits stay apart.
+ */
+export async function rest<T = unknown>(url: string, method: string, path: string, opts: { token?: string; body?: unknown; ip?: string } = {}): Promise<RestResult<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.ip) headers['x-forwarded-for'] = opts.ip;
+  const res = await fetch(`${url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  const body = (text && /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T;
+  return { status: res.status, headers: res.headers, body, error: res.ok ? undefined : (body as { error?: ErrorBody }).error };
+}
+
+/** The customer page's connection: a session from POST /api/customer/session or /api/guest/verify. */
+export function connectCustomerPage(url: string, session: string): Promise<VisitorClient> {
+  return connected(io(`${url}/visitor`, { auth: { session }, transports: ['websocket'], reconnection: false, forceNew: true }) as VisitorClient);
+}
+
+/** The REST session of a widget or customer-page connection. */
+export async function customerSession(socket: VisitorClient): Promise<CustomerSessionDTO> {
+  return ok(await call<CustomerSessionDTO>(socket, 'session:get', {}));
+}
+
+/** The site's identity secret, as its admin reads it. */
+export async function siteIdentitySecret(url: string, adminToken: string, siteKey = 'default'): Promise<string> {
+  const res = await rest<SiteDTO>(url, 'GET', `/api/admin/sites/${siteKey}`, { token: adminToken });
+  if (res.status !== 200) throw new Error(`could not read site ${siteKey}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.identitySecret;
+}
+
+/** What a host site's backend mints for its logged-in user (HS256 with the site's identity secret). */
+export function signUserToken(secret: string, user: { sub: string; email?: string; name?: string }, expiresIn: NonNullable<jwt.SignOptions['expiresIn']> = '1h'): string {
+  return jwt.sign(user, secret, { algorithm: 'HS256', expiresIn });
+}
+
+/** The guest link token from the newest "ticket created" mail to `email` (`/tickets/#t=<link>`). */
+export async function ticketLinkFor(catcher: MailCatcher, email: string): Promise<string> {
+  const mail = await catcher.waitFor((m) => m.to.includes(email) && /\/tickets\/#t=/.test(m.text));
+  const link = /\/tickets\/#t=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  if (!link) throw new Error(`no ticket link in the mail to ${email}`);
+  return link;
+}
+
+/** Asks for a guest code by REST and reads it from the code mail that follows. */
+export async function requestGuestCode(url: string, catcher: MailCatcher, link: string, email: string, ip?: string): Promise<string> {
+  const before = catcher.messages.length;
+  const res = await rest<GuestCodeSent>(url, 'POST', '/api/guest/code', { body: { link }, ...(ip ? { ip } : {}) });
+  if (res.status !== 200) throw new Error(`code request failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const mail = await catcher.waitFor((m) => catcher.messages.indexOf(m) >= before && m.to.includes(email) && /^\s*\d{6}\s*$/m.test(m.text));
+  return /^\s*(\d{6})\s*$/m.exec(mail.text)![1]!;
+}
+
+/** The whole guest sign-in: code by mail, then verify; returns the guest's session. */
+export async function guestSignIn(url: string, catcher: MailCatcher, link: string, email: string, ip?: string): Promise<CustomerSessionDTO> {
+  const code = await requestGuestCode(url, catcher, link, email, ip);
+  const res = await rest<CustomerSessionDTO>(url, 'POST', '/api/guest/verify', { body: { link, code }, ...(ip ? { ip } : {}) });
+  if (res.status !== 200) throw new Error(`guest verify failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }

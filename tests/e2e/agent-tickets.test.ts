@@ -1,0 +1,77 @@
+/**
+ * The agents' side of tickets in a real browser: a chat turned into a ticket, worked in the ticket
+ * view (internal note, status), with the customer hearing the public parts and nothing else.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationDTO, SyncResult } from '../../shared/types.js';
+import { launchChromium, watchErrors } from '../helpers/browser.js';
+import { call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
+import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
+import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let mail: MailCatcher;
+let browser: Browser;
+
+beforeAll(async () => {
+  mail = await startMailCatcher();
+  server = await startTestServer({ SMTP_URL: mail.url });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  closeAllClients();
+  await browser?.close();
+  await server?.stop();
+  await mail?.close();
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/agent/`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Queue' }).waitFor();
+}
+
+describe('tickets in the agent UI', () => {
+  it('an agent turns a chat into a ticket, adds an internal note and solves it; the customer sees the number and the status, never the note', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors = watchErrors(page);
+    await signIn(page);
+
+    const visitor = await connectVisitor(server.url);
+    const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Petr', email: 'petr@example.test', locale: 'cs' })).conversation;
+    ok(await call(visitor, 'message:send', { conversationId: chat.id, clientId: 'agent-e2e-v-1', body: 'I need my tax statement for 2025' }));
+    const updates = record<ConversationDTO>(visitor, 'conversation:updated');
+    const notesSeen = record<unknown>(visitor, 'note:created');
+
+    await page.getByRole('button', { name: 'Accept chat from Petr' }).click();
+    await page.getByText('I need my tax statement for 2025').first().waitFor();
+    await page.getByRole('button', { name: 'Make ticket' }).click();
+    await page.getByLabel('Category').selectOption({ label: 'Account' });
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByRole('dialog').getByRole('button', { name: 'Make ticket' }).click();
+
+    const [converted] = await updates.until((xs) => xs.some((c) => c.ticket !== null));
+    const number = (updates.items.find((c) => c.ticket) ?? converted!).ticket!.number;
+    expect(updates.items.find((c) => c.ticket)!.ticket).toMatchObject({ category: 'account', priority: 'high', status: 'open', history: [] });
+
+    await page.getByRole('link', { name: new RegExp(`Ticket #${number}`) }).first().click();
+    await page.getByText(`#${number}`).first().waitFor();
+    await page.getByRole('radio', { name: 'Internal note' }).check();
+    await page.getByLabel('Internal note text').fill('Statements are generated on the 5th; promise Monday.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('Statements are generated on the 5th; promise Monday.').first().waitFor();
+
+    await page.getByLabel('Status').selectOption('solved');
+    await updates.until((xs) => xs.some((c) => c.ticket?.status === 'solved'));
+    const stored = await server.models.Conversation.findById(chat.id).lean();
+    expect(stored!.history.map((h) => `${h.field}:${h.to}`)).toEqual(['status:open', 'status:solved']);
+
+    const seen = ok(await call<SyncResult>(visitor, 'conversation:sync', { conversationId: chat.id, afterSeq: 0 }));
+    expect(JSON.stringify(seen)).not.toContain('promise Monday');
+    expect(notesSeen.items).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

@@ -10,8 +10,9 @@
  * gap before it triggers a sync, and the server only assigns seq n+1 after n is stored, so the
  * sync always fills the gap.
  */
+import type { ErrorBody } from './errors.js';
 import type { Ack } from './events.js';
-import { RETRYABLE_CODES, type ErrorBody } from './errors.js';
+import { Outbox, type OutboxItem } from './outbox.js';
 import type { AttachmentDTO, ConversationDTO, MessageDTO, SyncResult } from './types.js';
 
 export interface StreamTransport {
@@ -20,15 +21,11 @@ export interface StreamTransport {
   send(input: { conversationId: string; clientId: string; body: string; attachmentIds?: string[] }): Promise<Ack<MessageDTO>>;
 }
 
-export interface PendingMessage {
-  clientId: string;
+export interface PendingMessage extends OutboxItem {
   body: string;
   /** Already uploaded (POST /api/uploads); sent by id with the message. */
   attachments: AttachmentDTO[];
   createdAt: string;
-  /** `sending`: in the outbox, will be retried; `failed`: refused for good, with the reason. */
-  state: 'sending' | 'failed';
-  error?: ErrorBody;
 }
 
 export function newClientId(): string {
@@ -44,11 +41,10 @@ export class ConversationStream {
   conversation: ConversationDTO | null = null;
   /** Delivered messages, ordered by seq, without gaps. */
   readonly messages: MessageDTO[] = [];
-  readonly pending: PendingMessage[] = [];
   private readonly early = new Map<number, MessageDTO>();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
-  private flushing = false;
+  private readonly outbox: Outbox<PendingMessage, MessageDTO>;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -56,6 +52,23 @@ export class ConversationStream {
     private readonly transport: StreamTransport,
   ) {
     this.conversationId = conversationId;
+    this.outbox = new Outbox({
+      connected: () => transport.connected(),
+      send: (item) =>
+        transport.send({
+          conversationId,
+          clientId: item.clientId,
+          body: item.body,
+          ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
+        }),
+      onAcked: (message) => this.receive(message),
+      onChange: () => this.emit(),
+    });
+  }
+
+  /** Sends not yet acknowledged, in order, and those refused for good (`state: 'failed'`). */
+  get pending(): PendingMessage[] {
+    return this.outbox.items;
   }
 
   /** The highest seq held with nothing missing before it. */
@@ -71,7 +84,7 @@ export class ConversationStream {
   /** Feed a message from a broadcast, an ack or a sync page. */
   receive(message: MessageDTO): void {
     if (message.conversationId !== this.conversationId) return;
-    this.dropPending(message.clientId);
+    this.outbox.drop(message.clientId);
     if (message.seq <= this.lastSeq) {
       this.emit();
       return;
@@ -127,60 +140,18 @@ export class ConversationStream {
   /** Queues a message and sends it when connected; it stays pending until acknowledged. */
   send(body: string, attachments: AttachmentDTO[] = []): PendingMessage {
     const item: PendingMessage = { clientId: newClientId(), body, attachments, createdAt: new Date().toISOString(), state: 'sending' };
-    this.pending.push(item);
-    this.emit();
-    void this.flush();
+    this.outbox.add(item);
     return item;
   }
 
   /** Tries a failed message again, keeping its client id. */
   retry(clientId: string): void {
-    const item = this.pending.find((p) => p.clientId === clientId);
-    if (!item) return;
-    item.state = 'sending';
-    delete item.error;
-    this.emit();
-    void this.flush();
+    this.outbox.retry(clientId);
   }
 
   /** Sends the outbox in order, one at a time; stops at the first send that did not get through. */
-  async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      for (;;) {
-        const item = this.pending.find((p) => p.state === 'sending');
-        if (!item || !this.transport.connected()) return;
-        let res: Ack<MessageDTO>;
-        try {
-          res = await this.transport.send({
-            conversationId: this.conversationId,
-            clientId: item.clientId,
-            body: item.body,
-            ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
-          });
-        } catch {
-          // Timed out or the socket dropped: the message stays queued and goes again on reconnect.
-          return;
-        }
-        if (res.ok) {
-          this.receive(res.data);
-        } else if (RETRYABLE_CODES.has(res.error.code)) {
-          return;
-        } else {
-          item.state = 'failed';
-          item.error = res.error;
-          this.emit();
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private dropPending(clientId: string): void {
-    const i = this.pending.findIndex((p) => p.clientId === clientId);
-    if (i >= 0) this.pending.splice(i, 1);
+  flush(): Promise<void> {
+    return this.outbox.flush();
   }
 
   private emit(): void {

@@ -8,11 +8,11 @@
  */
 import { ConversationStream, StreamError, type StreamTransport } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
+import { OUTBOX_RETRY_MS } from '../../shared/outbox.js';
 import type { ConversationDTO } from '../../shared/types.js';
 import type { AgentSocket } from './agent-socket.js';
+import { Holds } from './holds.js';
 
-/** A send that timed out while connected gets no reconnect to retry it; this tick does. */
-const OUTBOX_RETRY_MS = 5_000;
 /** Streams kept beyond this are dropped when neither open nor holding unsent replies. */
 const MAX_CACHED = 30;
 
@@ -28,8 +28,8 @@ export class ConversationStreams {
   private readonly unsubscribe: Array<() => void>;
   private readonly retryTimer: ReturnType<typeof setInterval>;
   private readonly transport: StreamTransport;
-  /** Conversations on screen (the chat and the ticket view may each show one), with hold counts. */
-  private readonly open = new Map<string, number>();
+  /** Conversations on screen (the chat and the ticket view may each show one). */
+  private readonly open = new Holds();
 
   constructor(private readonly socket: AgentSocket) {
     this.transport = {
@@ -67,15 +67,7 @@ export class ConversationStreams {
    * every reconnect and never evicted.
    */
   hold(conversationId: string): () => void {
-    this.open.set(conversationId, (this.open.get(conversationId) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.open.get(conversationId) ?? 1) - 1;
-      if (left > 0) this.open.set(conversationId, left);
-      else this.open.delete(conversationId);
-    };
+    return this.open.hold(conversationId);
   }
 
   statusOf(conversationId: string): StreamStatus {

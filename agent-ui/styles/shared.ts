@@ -94,3 +94,51 @@ export const baseStyles = css`
     }
   }
 `;
+
+/**
+ * What the full-height views (a chat, a ticket, the ticket list) share: the header strip, the view's
+ * title, and the bars under the header: `.bar` says why something cannot be done, `.bar.error` what
+ * failed (lib/error-bar.ts draws one with "Try again").
+ */
+export const viewStyles = css`
+  header {
+    border-bottom: 1px solid var(--ah-border);
+    background: var(--ah-surface);
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.125rem;
+    font-weight: 650;
+    overflow-wrap: anywhere;
+  }
+  .bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1rem;
+    margin: 0;
+    padding: 0.55rem 1.25rem;
+    font-size: 0.875rem;
+    background: var(--ah-surface-2);
+    border-bottom: 1px solid var(--ah-border);
+    color: var(--ah-text-muted);
+  }
+  .bar.error {
+    background: var(--ah-danger-soft);
+    color: var(--ah-danger);
+  }
+`;
+
+/**
+ * One look for text fields, selects and text areas; each form sets its own size. `:where()` keeps
+ * it at zero specificity, so any rule of the component wins over it.
+ */
+export const fieldStyles = css`
+  :where(input:not([type='checkbox'], [type='radio'], [type='file']), select, textarea) {
+    font: inherit;
+    border-radius: var(--ah-radius-sm);
+    border: 1px solid var(--ah-border);
+    background: var(--ah-surface-2);
+    color: var(--ah-text);
+  }
+`;

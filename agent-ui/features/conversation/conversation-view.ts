@@ -1,16 +1,16 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ConversationStream } from '../../../shared/conversation-stream.js';
-import { TYPING_TIMEOUT_MS } from '../../../shared/limits.js';
 import { DEFAULT_CATEGORIES } from '../../../shared/tickets.js';
-import type { AgentDTO, CategoryDTO, ConversationDTO, MessageDTO, TypingDTO } from '../../../shared/types.js';
+import type { AgentDTO, CategoryDTO, ConversationDTO } from '../../../shared/types.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import type { AttachmentClient } from '../../controllers/attachments.js';
 import type { ConversationStreams } from '../../controllers/conversation-streams.js';
 import { Drafts } from '../../controllers/drafts.js';
+import { errorBar } from '../../lib/error-bar.js';
 import { errorText, formatFullTime, safeHttpUrl, STATUS_LABEL, visitorName } from '../../lib/format.js';
 import { ticketHref } from '../../lib/route.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, viewStyles } from '../../styles/shared.js';
 import './make-ticket-dialog.js';
 import type { MakeTicketSubmitDetail } from './make-ticket-dialog.js';
 import './message-list.js';
@@ -18,6 +18,7 @@ import './reply-composer.js';
 import type { MessageRetryDetail } from './message-list.js';
 import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplySendDetail } from './reply-composer.js';
 import { TypingAnnouncer } from './typing-announcer.js';
+import { VisitorTyping, visitorTypingStyles } from './visitor-typing.js';
 
 export interface ConversationChangedDetail {
   conversation: ConversationDTO;
@@ -36,6 +37,8 @@ export interface ConversationChangedDetail {
 export class ConversationView extends LitElement {
   static override styles = [
     baseStyles,
+    viewStyles,
+    visitorTypingStyles,
     css`
       :host {
         display: flex;
@@ -50,8 +53,6 @@ export class ConversationView extends LitElement {
         justify-content: space-between;
         gap: 1rem;
         padding: 0.9rem 1.25rem;
-        border-bottom: 1px solid var(--ah-border);
-        background: var(--ah-surface);
       }
       .who {
         min-width: 0;
@@ -61,12 +62,6 @@ export class ConversationView extends LitElement {
         align-items: center;
         gap: 0.6rem;
         flex-wrap: wrap;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.125rem;
-        font-weight: 650;
-        overflow-wrap: anywhere;
       }
       .status {
         padding: 0.1rem 0.55rem;
@@ -148,22 +143,6 @@ export class ConversationView extends LitElement {
       .ticket-link:hover {
         text-decoration: underline;
       }
-      .bar {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: 1rem;
-        margin: 0;
-        padding: 0.55rem 1.25rem;
-        font-size: 0.875rem;
-        background: var(--ah-surface-2);
-        border-bottom: 1px solid var(--ah-border);
-        color: var(--ah-text-muted);
-      }
-      .bar.error {
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-      }
       .bar a {
         flex-shrink: 0;
         color: var(--ah-accent);
@@ -172,13 +151,6 @@ export class ConversationView extends LitElement {
       }
       message-list {
         flex: 1;
-      }
-      .typing {
-        min-height: 1.6rem;
-        padding: 0.2rem 1.35rem 0.3rem;
-        font-size: 0.8125rem;
-        font-style: italic;
-        color: var(--ah-text-muted);
       }
     `,
   ];
@@ -195,7 +167,6 @@ export class ConversationView extends LitElement {
   /** The site's ticket categories, for "Make ticket". */
   @property({ attribute: false }) categories: readonly CategoryDTO[] = DEFAULT_CATEGORIES;
 
-  @state() private visitorTyping: string | null = null;
   @state() private confirmingEnd = false;
   @state() private ending = false;
   @state() private actionError: string | null = null;
@@ -212,10 +183,14 @@ export class ConversationView extends LitElement {
   private offStream: (() => void) | null = null;
   private releaseStream: (() => void) | null = null;
   private offSocket: Array<() => void> = [];
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing = new TypingAnnouncer((conversationId, typing) => {
-    if (this.socket?.connected) void this.socket.command('typing:set', { conversationId, typing });
+  private readonly visitorTyping = new VisitorTyping(this, {
+    conversationId: () => this.conversationId,
+    fallbackName: () => {
+      const c = this.current;
+      return c ? visitorName(c) : 'Visitor';
+    },
   });
+  private readonly typing = TypingAnnouncer.onSocket(() => this.socket);
 
   private get conversationId(): string | null {
     return this.conversation?.id ?? null;
@@ -241,7 +216,6 @@ export class ConversationView extends LitElement {
     this.unbindSocket();
     this.closeStream();
     this.typing.stop();
-    this.clearVisitorTyping();
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -264,11 +238,7 @@ export class ConversationView extends LitElement {
     if (!this.isConnected || this.offSocket.length) return;
     const socket = this.socket;
     if (socket) {
-      this.offSocket.push(
-        socket.on('typing:changed', (t) => this.onTyping(t)),
-        socket.on('message:created', (m) => this.onMessage(m)),
-        socket.onStateChange(() => this.requestUpdate()),
-      );
+      this.offSocket.push(...this.visitorTyping.listen(socket), socket.onStateChange(() => this.requestUpdate()));
     }
     if (this.streams) this.offSocket.push(this.streams.onStatusChange(() => this.requestUpdate()));
   }
@@ -284,7 +254,7 @@ export class ConversationView extends LitElement {
     if ((this.stream?.conversationId ?? null) === id) return;
     this.closeStream();
     this.typing.stop();
-    this.clearVisitorTyping();
+    this.visitorTyping.clear();
     this.confirmingEnd = false;
     this.actionError = null;
     this.makingTicket = false;
@@ -306,28 +276,6 @@ export class ConversationView extends LitElement {
     this.releaseStream?.();
     this.releaseStream = null;
     this.stream = null;
-  }
-
-  private onTyping(t: TypingDTO): void {
-    if (t.conversationId !== this.conversationId || t.author.type !== 'visitor') return;
-    clearTimeout(this.typingTimer);
-    if (!t.typing) {
-      this.visitorTyping = null;
-      return;
-    }
-    const c = this.current;
-    this.visitorTyping = t.author.name?.trim() || (c ? visitorName(c) : 'Visitor');
-    // The visitor's client may vanish without saying "stopped": the indicator expires on its own.
-    this.typingTimer = setTimeout(() => (this.visitorTyping = null), TYPING_TIMEOUT_MS);
-  }
-
-  private onMessage(m: MessageDTO): void {
-    if (m.conversationId === this.conversationId && m.author.type === 'visitor') this.clearVisitorTyping();
-  }
-
-  private clearVisitorTyping(): void {
-    clearTimeout(this.typingTimer);
-    this.visitorTyping = null;
   }
 
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
@@ -530,12 +478,7 @@ export class ConversationView extends LitElement {
             ${c.ticket && c.status === 'ended' ? html`<a href=${ticketHref(c.id)}>Continue in ticket #${c.ticket.number}</a>` : nothing}
           </p>`
         : nothing}
-      ${status?.error
-        ? html`<div class="bar error" role="alert">
-            <span>${status.error.message}</span>
-            <button class="btn btn-small" type="button" @click=${this.retryLoad}>Try again</button>
-          </div>`
-        : nothing}
+      ${status?.error ? errorBar(errorText(status.error), () => this.retryLoad()) : nothing}
       ${this.actionError ? html`<p class="bar error" role="alert">${this.actionError}</p>` : nothing}
       <message-list
         .messages=${stream ? [...stream.messages] : []}
@@ -546,7 +489,7 @@ export class ConversationView extends LitElement {
         ?loading=${status?.loading ?? true}
         @message-retry=${this.onRetry}
       ></message-list>
-      <div class="typing" role="status">${this.visitorTyping ? `${this.visitorTyping} is typing…` : ''}</div>
+      ${this.visitorTyping.render()}
       ${this.canReply
         ? html`<reply-composer
             .value=${draft.text}

@@ -4,7 +4,7 @@ import { live } from 'lit/directives/live.js';
 import { MAX_SUBJECT_LENGTH, TICKET_PRIORITIES } from '../../../shared/tickets.js';
 import type { CategoryDTO, TicketPriority } from '../../../shared/types.js';
 import { PRIORITY_LABEL } from '../../lib/format.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles } from '../../styles/shared.js';
 
 export interface MakeTicketSubmitDetail {
   category: string;
@@ -24,6 +24,7 @@ export interface MakeTicketSubmitDetail {
 export class MakeTicketDialog extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
       dialog {
         width: min(28rem, calc(100vw - 2rem));
@@ -66,13 +67,8 @@ export class MakeTicketDialog extends LitElement {
       }
       select,
       input {
-        font: inherit;
         font-size: 0.9375rem;
         padding: 0.5rem 0.65rem;
-        border-radius: var(--ah-radius-sm);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface-2);
-        color: var(--ah-text);
       }
       .error {
         margin: 0;

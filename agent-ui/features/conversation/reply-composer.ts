@@ -8,7 +8,7 @@ import { attachmentErrorText, type AttachmentClient } from '../../controllers/at
 import type { ComposeMode } from '../../controllers/drafts.js';
 import { ACCEPT_ATTRIBUTE, checkFiles } from '../../lib/attachments.js';
 import { formatBytes } from '../../lib/format.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles } from '../../styles/shared.js';
 
 export interface ReplyInputDetail {
   value: string;
@@ -62,6 +62,7 @@ const COUNTER_MARGIN = 500;
 export class ReplyComposer extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
       :host {
         display: block;
@@ -137,10 +138,6 @@ export class ReplyComposer extends LitElement {
         resize: none;
         padding: 0.65rem 0.8rem;
         border-radius: var(--ah-radius);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface-2);
-        color: var(--ah-text);
-        font: inherit;
         font-size: 0.9375rem;
         line-height: 1.4;
       }

@@ -1,4 +1,5 @@
 import { TYPING_REFRESH_MS } from '../../../shared/limits.js';
+import type { AgentSocket } from '../../controllers/agent-socket.js';
 
 /** After this long without a keystroke the agent no longer counts as typing. */
 export const TYPING_IDLE_MS = 3_000;
@@ -15,6 +16,14 @@ export class TypingAnnouncer {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly announce: (conversationId: string, typing: boolean) => void) {}
+
+  /** Announces with `typing:set` on the agent's socket; while offline nothing is sent (typing is not worth queueing). */
+  static onSocket(socket: () => AgentSocket | null): TypingAnnouncer {
+    return new TypingAnnouncer((conversationId, typing) => {
+      const s = socket();
+      if (s?.connected) void s.command('typing:set', { conversationId, typing });
+    });
+  }
 
   /** Call on every edit of the draft. */
   input(conversationId: string, hasText: boolean): void {

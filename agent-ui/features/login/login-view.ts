@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { MAX_EMAIL_LENGTH } from '../../../shared/limits.js';
 import type { ErrorBody } from '../../../shared/errors.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles } from '../../styles/shared.js';
 
 export interface LoginSubmitDetail {
   email: string;
@@ -18,6 +18,7 @@ export interface LoginSubmitDetail {
 export class LoginView extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
       :host {
         display: grid;
@@ -73,13 +74,9 @@ export class LoginView extends LitElement {
         font-weight: 550;
       }
       input {
-        font: inherit;
         font-size: 0.9375rem;
         padding: 0.6rem 0.75rem;
-        border-radius: var(--ah-radius-sm);
-        border: 1px solid var(--ah-border);
         background: var(--ah-surface);
-        color: var(--ah-text);
       }
       input:focus-visible {
         outline: 2px solid var(--ah-focus);

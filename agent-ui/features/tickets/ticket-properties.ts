@@ -5,7 +5,7 @@ import type { UpdateTicketInput } from '../../../shared/schemas/tickets.js';
 import { DEFAULT_CATEGORIES, TICKET_PRIORITIES, TICKET_STATUSES } from '../../../shared/tickets.js';
 import type { AgentDTO, CategoryDTO, ConversationDTO, TicketChange, TicketPriority, TicketStatus } from '../../../shared/types.js';
 import { PRIORITY_LABEL, STATUS_LABEL } from '../../lib/format.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles } from '../../styles/shared.js';
 
 export type TicketField = TicketChange['field'];
 export type TicketPatch = Omit<UpdateTicketInput, 'conversationId'>;
@@ -25,6 +25,7 @@ export interface TicketChangeRequestDetail {
 export class TicketProperties extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
       :host {
         display: block;
@@ -51,13 +52,8 @@ export class TicketProperties extends LitElement {
       }
       select {
         width: 100%;
-        font: inherit;
         font-size: 0.875rem;
         padding: 0.45rem 0.6rem;
-        border-radius: var(--ah-radius-sm);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface-2);
-        color: var(--ah-text);
       }
       select:disabled {
         opacity: 0.7;

@@ -2,17 +2,17 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ConversationStream } from '../../../shared/conversation-stream.js';
-import { TYPING_TIMEOUT_MS } from '../../../shared/limits.js';
 import { DEFAULT_CATEGORIES, MAX_SUBJECT_LENGTH } from '../../../shared/tickets.js';
-import type { AgentDTO, CategoryDTO, ConversationDTO, TicketDTO, TypingDTO } from '../../../shared/types.js';
+import type { AgentDTO, CategoryDTO, ConversationDTO, TicketDTO } from '../../../shared/types.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import type { AttachmentClient } from '../../controllers/attachments.js';
 import type { ConversationStreams } from '../../controllers/conversation-streams.js';
 import { Drafts } from '../../controllers/drafts.js';
 import type { NoteThread, NoteThreads } from '../../controllers/note-threads.js';
+import { errorBar } from '../../lib/error-bar.js';
 import { categoryLabel, errorText, formatFullTime, formatRelative, PRIORITY_LABEL, requesterLabel, STATUS_LABEL } from '../../lib/format.js';
 import { routeHref, ticketHref } from '../../lib/route.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles, viewStyles } from '../../styles/shared.js';
 import { ticketBadgeStyles } from '../../styles/tickets.js';
 import type { ConversationChangedDetail } from '../conversation/conversation-view.js';
 import '../conversation/message-list.js';
@@ -26,6 +26,7 @@ import type {
   ReplySendDetail,
 } from '../conversation/reply-composer.js';
 import { TypingAnnouncer } from '../conversation/typing-announcer.js';
+import { VisitorTyping, visitorTypingStyles } from '../conversation/visitor-typing.js';
 import './ticket-history.js';
 import './ticket-properties.js';
 import type { TicketChangeRequestDetail, TicketField, TicketPatch } from './ticket-properties.js';
@@ -44,6 +45,9 @@ import type { TicketChangeRequestDetail, TicketField, TicketPatch } from './tick
 export class TicketView extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
+    viewStyles,
+    visitorTypingStyles,
     ticketBadgeStyles,
     css`
       :host {
@@ -63,8 +67,6 @@ export class TicketView extends LitElement {
         display: grid;
         gap: 0.35rem;
         padding: 0.75rem 1.25rem 0.85rem;
-        border-bottom: 1px solid var(--ah-border);
-        background: var(--ah-surface);
       }
       .main > .back {
         align-self: center;
@@ -90,11 +92,7 @@ export class TicketView extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       h2 {
-        margin: 0;
         outline-offset: 4px;
-        font-size: 1.125rem;
-        font-weight: 650;
-        overflow-wrap: anywhere;
       }
       .edit {
         flex-shrink: 0;
@@ -110,14 +108,9 @@ export class TicketView extends LitElement {
       form.subject input {
         flex: 1 1 16rem;
         min-width: 0;
-        font: inherit;
         font-size: 1rem;
         font-weight: 600;
         padding: 0.35rem 0.55rem;
-        border-radius: var(--ah-radius-sm);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface-2);
-        color: var(--ah-text);
       }
       .subject-error {
         flex-basis: 100%;
@@ -144,31 +137,8 @@ export class TicketView extends LitElement {
         color: var(--ah-success);
         font-weight: 600;
       }
-      .bar {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: 1rem;
-        margin: 0;
-        padding: 0.55rem 1.25rem;
-        font-size: 0.875rem;
-        background: var(--ah-surface-2);
-        border-bottom: 1px solid var(--ah-border);
-        color: var(--ah-text-muted);
-      }
-      .bar.error {
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-      }
       message-list {
         flex: 1;
-      }
-      .typing {
-        min-height: 1.6rem;
-        padding: 0.2rem 1.35rem 0.3rem;
-        font-size: 0.8125rem;
-        font-style: italic;
-        color: var(--ah-text-muted);
       }
       aside {
         display: grid;
@@ -236,7 +206,6 @@ export class TicketView extends LitElement {
   @state() private fieldErrors: Partial<Record<TicketField, string>> = {};
   @state() private editingSubject = false;
   @state() private subjectDraft = '';
-  @state() private visitorTyping: string | null = null;
 
   @query('form.subject input') private subjectInput?: HTMLInputElement;
   @query('.edit') private editButton?: HTMLButtonElement;
@@ -247,10 +216,14 @@ export class TicketView extends LitElement {
   private thread: NoteThread | null = null;
   private release: Array<() => void> = [];
   private offSocket: Array<() => void> = [];
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing = new TypingAnnouncer((conversationId, typing) => {
-    if (this.socket?.connected) void this.socket.command('typing:set', { conversationId, typing });
+  private readonly visitorTyping = new VisitorTyping(this, {
+    conversationId: () => this.conversationId,
+    fallbackName: () => {
+      const c = this.current;
+      return c ? requesterLabel(c) : 'The customer';
+    },
   });
+  private readonly typing = TypingAnnouncer.onSocket(() => this.socket);
 
   private get current(): ConversationDTO | null {
     return this.stream?.conversation ?? null;
@@ -288,13 +261,7 @@ export class TicketView extends LitElement {
 
   private bindSocket(): void {
     if (!this.isConnected || this.offSocket.length || !this.socket) return;
-    this.offSocket.push(
-      this.socket.on('typing:changed', (t) => this.onTyping(t)),
-      this.socket.on('message:created', (m) => {
-        if (m.conversationId === this.conversationId && m.author.type === 'visitor') this.clearVisitorTyping();
-      }),
-      this.socket.onStateChange(() => this.requestUpdate()),
-    );
+    this.offSocket.push(...this.visitorTyping.listen(this.socket), this.socket.onStateChange(() => this.requestUpdate()));
     if (this.streams) this.offSocket.push(this.streams.onStatusChange(() => this.requestUpdate()));
   }
 
@@ -325,7 +292,7 @@ export class TicketView extends LitElement {
     this.stream = null;
     this.thread = null;
     this.typing.stop();
-    this.clearVisitorTyping();
+    this.visitorTyping.clear();
     this.saving = new Set();
     this.fieldErrors = {};
     this.editingSubject = false;
@@ -348,23 +315,6 @@ export class TicketView extends LitElement {
     if (!target) return;
     this.wantFocus = false;
     target.focus();
-  }
-
-  private onTyping(t: TypingDTO): void {
-    if (t.conversationId !== this.conversationId || t.author.type !== 'visitor') return;
-    clearTimeout(this.typingTimer);
-    if (!t.typing) {
-      this.visitorTyping = null;
-      return;
-    }
-    const c = this.current;
-    this.visitorTyping = t.author.name?.trim() || (c ? requesterLabel(c) : 'The customer');
-    this.typingTimer = setTimeout(() => (this.visitorTyping = null), TYPING_TIMEOUT_MS);
-  }
-
-  private clearVisitorTyping(): void {
-    clearTimeout(this.typingTimer);
-    this.visitorTyping = null;
   }
 
   // Ticket changes
@@ -569,12 +519,7 @@ export class TicketView extends LitElement {
     const status = this.streams?.statusOf(this.conversationId);
     if (!c || !this.me) {
       return html`<div class="main">
-        ${status?.error
-          ? html`<div class="bar error" role="alert">
-              <span>${errorText(status.error)}</span>
-              <button class="btn btn-small" type="button" @click=${this.retryLoad}>Try again</button>
-            </div>`
-          : html`<p class="center" role="status">Loading ticket…</p>`}
+        ${status?.error ? errorBar(errorText(status.error), () => this.retryLoad()) : html`<p class="center" role="status">Loading ticket…</p>`}
         <a class="back" href=${routeHref({ view: 'tickets', ticketId: null })}>← All tickets</a>
       </div>`;
     }
@@ -594,18 +539,8 @@ export class TicketView extends LitElement {
     return html`
       <div class="main">
         ${this.renderHeader(c, t)}
-        ${status?.error
-          ? html`<div class="bar error" role="alert">
-              <span>${errorText(status.error)}</span>
-              <button class="btn btn-small" type="button" @click=${this.retryLoad}>Try again</button>
-            </div>`
-          : nothing}
-        ${thread?.error
-          ? html`<div class="bar error" role="alert">
-              <span>Could not load the internal notes: ${errorText(thread.error)}</span>
-              <button class="btn btn-small" type="button" @click=${this.retryLoad}>Try again</button>
-            </div>`
-          : nothing}
+        ${status?.error ? errorBar(errorText(status.error), () => this.retryLoad()) : nothing}
+        ${thread?.error ? errorBar(`Could not load the internal notes: ${errorText(thread.error)}`, () => this.retryLoad()) : nothing}
         <message-list
           .messages=${stream ? [...stream.messages] : []}
           .pending=${stream ? [...stream.pending] : []}
@@ -618,7 +553,7 @@ export class TicketView extends LitElement {
           @message-retry=${(e: CustomEvent<MessageRetryDetail>) => this.stream?.retry(e.detail.clientId)}
           @note-retry=${(e: CustomEvent<MessageRetryDetail>) => this.thread?.retry(e.detail.clientId)}
         ></message-list>
-        <div class="typing" role="status">${this.visitorTyping ? `${this.visitorTyping} is typing…` : ''}</div>
+        ${this.visitorTyping.render()}
         <reply-composer
           allowNotes
           .value=${draft.text}

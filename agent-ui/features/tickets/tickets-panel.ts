@@ -6,9 +6,10 @@ import type { ErrorBody } from '../../../shared/errors.js';
 import { DEFAULT_CATEGORIES, TICKET_PRIORITIES, TICKET_STATUSES } from '../../../shared/tickets.js';
 import type { AgentDTO, CategoryDTO, ConversationDTO, TicketPriority, TicketStatus } from '../../../shared/types.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
+import { errorBar } from '../../lib/error-bar.js';
 import { categoryLabel, errorText, formatFullTime, formatRelative, PRIORITY_LABEL, STATUS_LABEL } from '../../lib/format.js';
 import { ticketHref } from '../../lib/route.js';
-import { baseStyles } from '../../styles/shared.js';
+import { baseStyles, fieldStyles, viewStyles } from '../../styles/shared.js';
 import { ticketBadgeStyles } from '../../styles/tickets.js';
 import {
   appendPage,
@@ -41,6 +42,8 @@ const MAX_PAGE = 100;
 export class TicketsPanel extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
+    viewStyles,
     ticketBadgeStyles,
     css`
       :host {
@@ -49,7 +52,7 @@ export class TicketsPanel extends LitElement {
         min-height: 0;
         background: var(--ah-bg);
       }
-      .bar {
+      .top {
         display: grid;
         gap: 0.75rem;
         padding: 0.9rem 1.25rem 0.8rem;
@@ -62,11 +65,6 @@ export class TicketsPanel extends LitElement {
         gap: 0.75rem;
         flex-wrap: wrap;
       }
-      h2 {
-        margin: 0;
-        font-size: 1.125rem;
-        font-weight: 650;
-      }
       .count {
         font-size: 0.8125rem;
         color: var(--ah-text-muted);
@@ -78,13 +76,8 @@ export class TicketsPanel extends LitElement {
       }
       input[type='search'],
       select {
-        font: inherit;
         font-size: 0.875rem;
         padding: 0.4rem 0.6rem;
-        border-radius: var(--ah-radius-sm);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface-2);
-        color: var(--ah-text);
       }
       input[type='search'] {
         width: 100%;
@@ -220,17 +213,6 @@ export class TicketsPanel extends LitElement {
         max-width: 26rem;
         text-align: center;
         color: var(--ah-text-muted);
-      }
-      .error {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        gap: 1rem;
-        margin: 0;
-        padding: 0.55rem 1.25rem;
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-        font-size: 0.875rem;
       }
       .more {
         display: grid;
@@ -570,7 +552,7 @@ export class TicketsPanel extends LitElement {
   override render() {
     const n = this.rows.length;
     return html`
-      <div class="bar">
+      <div class="top">
         <div class="head">
           <h2 id="tickets-heading">Tickets</h2>
           <span class="count" role="status">
@@ -590,12 +572,7 @@ export class TicketsPanel extends LitElement {
         </div>
         ${this.renderFilters()}
       </div>
-      ${this.error
-        ? html`<div class="error" role="alert">
-            <span>Could not load tickets: ${errorText(this.error)}</span>
-            <button class="btn btn-small" type="button" ?disabled=${this.loading === 'list'} @click=${() => this.load(true)}>Try again</button>
-          </div>`
-        : nothing}
+      ${this.error ? errorBar(`Could not load tickets: ${errorText(this.error)}`, () => void this.load(true), this.loading === 'list') : nothing}
       <div class="scroll" aria-labelledby="tickets-heading" role="region" @scroll=${this.onScroll}>${this.renderBody()}</div>
     `;
   }

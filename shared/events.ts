@@ -44,6 +44,10 @@ type Command<P, R> = (payload: P, ack: (result: Ack<R>) => void) => void;
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 
+/** A command's payload and its ack's result, for typed clients: `PayloadOf<VisitorClientToServer, 'message:send'>`. */
+export type PayloadOf<Events extends Record<keyof Events, (...args: never[]) => void>, E extends keyof Events> = Parameters<Events[E]>[0];
+export type AckOf<Events extends Record<keyof Events, (...args: never[]) => void>, E extends keyof Events> = Parameters<Parameters<Events[E]>[1]>[0];
+
 /** The widget's handshake. */
 export interface VisitorAuth {
   /** Random bearer token the widget creates once and keeps (43+ base64url characters). */

@@ -8,3 +8,8 @@ export const SYNC_PAGE_SIZE = 200;
 export const TYPING_TIMEOUT_MS = 6000;
 /** How often a client that keeps typing re-announces it. */
 export const TYPING_REFRESH_MS = 2500;
+/** Clients: how long a command waits for its ack before it counts as failed (and may be retried). */
+export const ACK_TIMEOUT_MS = 10_000;
+/** Clients: first and longest pause before asking again after a request failed on a live socket. */
+export const RETRY_MIN_MS = 2_000;
+export const RETRY_MAX_MS = 30_000;

@@ -2,13 +2,13 @@
  * The agents' side of tickets in a real browser: a chat turned into a ticket, worked in the ticket
  * view (internal note, status), with the customer hearing the public parts and nothing else.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, watchErrors } from '../helpers/browser.js';
+import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
 import { call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
 import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let mail: MailCatcher;
@@ -26,19 +26,12 @@ afterAll(async () => {
   await mail?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/agent/`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Queue' }).waitFor();
-}
 
 describe('tickets in the agent UI', () => {
   it('an agent turns a chat into a ticket, adds an internal note and solves it; the customer sees the number and the status, never the note', async () => {
     const page = await (await browser.newContext()).newPage();
     const errors = watchErrors(page);
-    await signIn(page);
+    await signInAgent(page, server.url);
 
     const visitor = await connectVisitor(server.url);
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Petr', email: 'petr@example.test', locale: 'cs' })).conversation;

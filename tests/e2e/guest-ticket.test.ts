@@ -6,10 +6,10 @@ import { deflateSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, watchErrors } from '../helpers/browser.js';
+import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
 import { agentSession, call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
 import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let mail: MailCatcher;
@@ -79,10 +79,7 @@ describe('a guest back in their ticket', () => {
     // An agent has the ticket open in the agent UI.
     const agentPage = await (await browser.newContext()).newPage();
     const agentErrors = watchErrors(agentPage);
-    await agentPage.goto(`${server.url}/agent/`);
-    await agentPage.getByLabel('Email').fill(ADMIN.email);
-    await agentPage.getByLabel('Password').fill(ADMIN.password);
-    await agentPage.getByRole('button', { name: 'Sign in' }).click();
+    await signInAgent(agentPage, server.url);
     await agentPage.getByRole('link', { name: 'Tickets' }).click();
     await agentPage.getByText('Someone logged in to my account').first().click();
     await agentPage.getByText('Please send us a screenshot of the login alert.').first().waitFor();

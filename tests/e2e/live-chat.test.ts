@@ -2,10 +2,10 @@
  * The whole first slice in a real browser: the widget on a customer's page of another origin
  * (under a strict CSP), and the agent UI in a second browser context.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startHostSite, watchErrors } from '../helpers/browser.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium, signInAgent, startHostSite, watchErrors } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let host: Awaited<ReturnType<typeof startHostSite>>;
@@ -22,13 +22,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/agent/`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Queue' }).waitFor();
-}
 
 describe('live chat in the browser', () => {
   it('a visitor on a customer site chats with an agent live, and a reload brings the history back', async () => {
@@ -37,7 +30,7 @@ describe('live chat in the browser', () => {
     const visitorErrors = watchErrors(visitor);
     const agentErrors = watchErrors(agent);
 
-    await signIn(agent);
+    await signInAgent(agent, server.url);
 
     await visitor.goto(host.url);
     await visitor.getByRole('button', { name: 'Open chat' }).click();

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN } from './server.js';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -43,4 +44,13 @@ export async function startHostSite(chatUrl: string, attrs = ''): Promise<{ url:
     url: `http://localhost:${port}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Signs in to the agent UI (as the admin unless told otherwise) and waits for the live queue. */
+export async function signInAgent(page: Page, serverUrl: string, creds: { email: string; password: string } = ADMIN): Promise<void> {
+  await page.goto(`${serverUrl}/agent/`);
+  await page.getByLabel('Email').fill(creds.email);
+  await page.getByLabel('Password').fill(creds.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Queue' }).waitFor();
 }

@@ -9,8 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { ConversationStream, StreamError, type StreamTransport } from '../../shared/conversation-stream.js';
 import { RETRYABLE_CODES, type ErrorBody } from '../../shared/errors.js';
 import { API, type UploadResult } from '../../shared/api.js';
-import type { NAMESPACES, VisitorAuth, VisitorClientToServer, VisitorServerToClient } from '../../shared/events.js';
-import { TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '../../shared/limits.js';
+import type { AckOf as SharedAckOf, NAMESPACES, PayloadOf as SharedPayloadOf, VisitorAuth, VisitorClientToServer, VisitorServerToClient } from '../../shared/events.js';
+import { ACK_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '../../shared/limits.js';
 import type { StartConversationInput } from '../../shared/schemas/conversations.js';
 import type { CreateTicketInput, LeaveMessageInput } from '../../shared/schemas/tickets.js';
 import { DEFAULT_CATEGORIES, type TicketListFilter } from '../../shared/tickets.js';
@@ -28,17 +28,12 @@ import { VISITOR_TOKEN_KEY, conversationKey, readStorage, writeStorage } from '.
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 type CommandName = keyof VisitorClientToServer;
-type PayloadOf<E extends CommandName> = Parameters<VisitorClientToServer[E]>[0];
-type AckOf<E extends CommandName> = Parameters<Parameters<VisitorClientToServer[E]>[1]>[0];
+type PayloadOf<E extends CommandName> = SharedPayloadOf<VisitorClientToServer, E>;
+type AckOf<E extends CommandName> = SharedAckOf<VisitorClientToServer, E>;
 
 const VISITOR_NAMESPACE: (typeof NAMESPACES)['visitor'] = '/visitor';
-/** How long a command waits for its ack before it counts as failed (and may be retried). */
-const ACK_TIMEOUT_MS = 10_000;
 /** The visitor counts as having stopped typing after this long without a keystroke. */
 const TYPING_IDLE_MS = 3_000;
-/** First and longest pause before asking again after a sync or lookup failed on a live socket. */
-const RETRY_MIN_MS = 2_000;
-const RETRY_MAX_MS = 30_000;
 const MAX_PAGE_URL_LENGTH = 2000;
 /** A session token is renewed this long before it expires, and not used for a request closer to it. */
 const SESSION_MARGIN_MS = 60_000;

@@ -9,21 +9,18 @@
 import { io, type Socket } from 'socket.io-client';
 import { ConversationStream, StreamError, type StreamTransport } from '../../../shared/conversation-stream.js';
 import { RETRYABLE_CODES, type ErrorBody } from '../../../shared/errors.js';
-import type { CustomerPageAuth, NAMESPACES, VisitorClientToServer, VisitorServerToClient } from '../../../shared/events.js';
+import type { AckOf as SharedAckOf, CustomerPageAuth, NAMESPACES, PayloadOf as SharedPayloadOf, VisitorClientToServer, VisitorServerToClient } from '../../../shared/events.js';
+import { ACK_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from '../../../shared/limits.js';
 import type { AttachmentDTO, ConversationDTO, MessageDTO, SiteConfigDTO } from '../../../shared/types.js';
 import { ApiError, SessionApi } from './api.js';
 import type { StoredSession } from './session-store.js';
 
 type PortalSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 type CommandName = keyof VisitorClientToServer;
-type PayloadOf<E extends CommandName> = Parameters<VisitorClientToServer[E]>[0];
-type AckOf<E extends CommandName> = Parameters<Parameters<VisitorClientToServer[E]>[1]>[0];
+type PayloadOf<E extends CommandName> = SharedPayloadOf<VisitorClientToServer, E>;
+type AckOf<E extends CommandName> = SharedAckOf<VisitorClientToServer, E>;
 
 const VISITOR_NAMESPACE: (typeof NAMESPACES)['visitor'] = '/visitor';
-/** How long a command waits for its ack before it counts as failed (and may be retried). */
-const ACK_TIMEOUT_MS = 10_000;
-const RETRY_MIN_MS = 2_000;
-const RETRY_MAX_MS = 30_000;
 /** setTimeout's largest delay; a session longer than this is checked again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

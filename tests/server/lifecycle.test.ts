@@ -3,13 +3,15 @@
  * environment variables, with the embedded store when MONGODB_URI is unset.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.js';
+import type { SyncResult } from '../../shared/types.js';
+import { call, connectVisitor, ok } from '../helpers/clients.js';
 
 interface LogLine {
   level: number;
@@ -90,6 +92,17 @@ describe('running the server', () => {
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'boss@example.test', password: 'a long admin password' }) });
     expect(login.status).toBe(200);
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(true);
+
+    // Without SMTP_URL a customer's mail is written under DATA_DIR/mail and its link is logged.
+    const visitor = await connectVisitor(url);
+    const ticket = ok(await call<SyncResult>(visitor, 'ticket:create', { clientId: 'lifecycle-form-1', email: 'offline@example.test', category: 'other', body: 'Hello?' }));
+    const linkLine = await server.waitFor('ticket link');
+    expect(linkLine.ticket).toBe(ticket.conversation.ticket!.number);
+    expect(linkLine.link).toMatch(/\/tickets\/#t=[A-Za-z0-9_-]{43}$/);
+    const mails = readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'));
+    expect(mails).toHaveLength(1);
+    expect(readFileSync(join(dataDir, 'mail', mails[0]!), 'utf8')).toContain(String(ticket.conversation.ticket!.number));
+    visitor.disconnect();
 
     // The FerretDB child is ours; after SIGTERM it must be gone too.
     const { execFileSync } = await import('node:child_process');

@@ -19,6 +19,7 @@ export function createFileMailer(dir: string, from: string, log: Logger): Mailer
     disableUrlAccess: true,
   });
   return {
+    channel: 'file',
     async send(m) {
       const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
       if (!Buffer.isBuffer(info.message)) throw new Error('the stream transport did not return a buffer');

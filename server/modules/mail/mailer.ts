@@ -12,6 +12,8 @@ export interface MailMessage {
 
 /** One delivery channel; `send` rejects when the mail could not be handed on, and the caller decides what that means. */
 export interface Mailer {
+  /** `file`: mails stay on this machine (no SMTP_URL); callers log the links they mail, so an operator can find them. */
+  readonly channel: 'smtp' | 'file';
   send(m: MailMessage): Promise<void>;
   /** Ends pooled connections; sends still in flight may fail. */
   close(): void;
@@ -33,6 +35,7 @@ export function createMailer(opts: MailerOptions, log: Logger): Mailer {
     ? createSmtpMailer(opts.smtpUrl, opts.from, log)
     : createFileMailer(join(opts.dataDir, 'mail'), opts.from, log);
   return {
+    channel: channel.channel,
     async send(m) {
       try {
         await channel.send(m);

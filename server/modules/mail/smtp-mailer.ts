@@ -21,6 +21,7 @@ export function createSmtpMailer(url: string, from: string, log: Logger): Mailer
     disableUrlAccess: true,
   });
   return {
+    channel: 'smtp',
     async send(m) {
       const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
       log.info({ to: m.to, subject: m.subject, messageId: info.messageId }, 'mail sent');

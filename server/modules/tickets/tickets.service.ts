@@ -355,6 +355,8 @@ export class TicketsService implements TicketHooks {
       const link = this.d.guests.linkUrl(conv._id);
       const mail = ticketCreatedMail(conv.locale, { ticketNumber: conv.ticketNumber, link, subject: conv.subject ?? '' });
       await this.d.mailer.send({ to: conv.visitorEmail, ...mail });
+      // Without SMTP the mail is a file on this machine: say where the customer's link goes.
+      if (this.d.mailer.channel === 'file') this.d.log.info({ ticket: conv.ticketNumber, link }, 'ticket link (mail written to DATA_DIR/mail)');
     } catch (err) {
       // The ticket stands without the mail; the customer still sees it in the widget. Issue 4's outbox retries.
       this.d.log.warn({ err, ticket: conv.ticketNumber }, 'could not send the "ticket created" mail');

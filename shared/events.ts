@@ -101,7 +101,10 @@ export interface AgentClientToServer {
   /** Takes a queued chat; exactly one of several agents racing for it wins, the rest get CONFLICT. */
   'conversation:accept': Command<ConversationRef, ConversationDTO>;
   'conversation:sync': Command<SyncInput, SyncResult>;
-  /** Ends the live chat. Unless `resolved`, a chat whose visitor left an email becomes a pending ticket. */
+  /**
+   * Ends the live chat. Unless `resolved`, a chat whose visitor left an email (or is logged in)
+   * becomes a pending ticket; a chat that is already a ticket keeps its ticket as it is.
+   */
   'conversation:end': Command<AgentEndInput, ConversationDTO>;
   /** Chats: the assigned agent. Tickets: any agent, unless closed. */
   'message:send': Command<SendMessageInput, MessageDTO>;

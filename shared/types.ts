@@ -59,6 +59,7 @@ export interface TicketChange {
   at: string;
   by: { type: 'visitor' | 'agent' | 'system'; id: string | null; name: string | null };
   field: 'status' | 'priority' | 'category' | 'assignee' | 'subject';
+  /** The values before and after; for `assignee`, the agents' names (null: unassigned). */
   from: string | null;
   to: string | null;
 }

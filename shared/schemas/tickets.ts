@@ -59,7 +59,8 @@ export const agentTicketListInput = z
     status: ticketStatus.optional(),
     category: categoryId.optional(),
     priority: ticketPriority.optional(),
-    assigneeId: objectId.optional(),
+    /** An agent's id, or 'none' for unassigned tickets. */
+    assigneeId: objectId.or(z.literal('none')).optional(),
     /** Only tickets assigned to the asking agent. */
     mine: z.boolean().optional(),
     /** A ticket number, an email, or words of the subject. */

@@ -208,6 +208,9 @@ describe('the agents’ ticket workspace', () => {
     expect(all.tickets[0]!.id).toBe(a.id); // just changed, so newest activity
     expect(ok(await call<TicketListResult>(agent, 'tickets:list', { mine: true })).tickets.map((t) => t.id)).toEqual([a.id]);
     expect(ok(await call<TicketListResult>(agent, 'tickets:list', { priority: 'urgent' })).tickets.map((t) => t.id)).toEqual([a.id]);
+    const unassigned = ok(await call<TicketListResult>(agent, 'tickets:list', { assigneeId: 'none' })).tickets.map((t) => t.id);
+    expect(unassigned).toContain(b.id);
+    expect(unassigned).not.toContain(a.id);
     expect(ok(await call<TicketListResult>(agent, 'tickets:list', { q: 'list-b@example.test' })).tickets.map((t) => t.id)).toEqual([b.id]);
     expect(ok(await call<TicketListResult>(agent, 'tickets:list', { q: `#${b.ticket!.number}` })).tickets.map((t) => t.id)).toEqual([b.id]);
     expect(ok(await call<TicketListResult>(agent, 'tickets:list', { q: 'LOG IN' })).tickets.map((t) => t.id)).toEqual([b.id]);

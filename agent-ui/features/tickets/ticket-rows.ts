@@ -74,7 +74,7 @@ export function matchesFilters(c: ConversationDTO, f: TicketFilters, myId: strin
   if (f.status && t.status !== f.status) return false;
   if (f.priority && t.priority !== f.priority) return false;
   if (f.category && t.category !== f.category) return false;
-  if (f.mine ? c.agent?.id !== myId : f.assigneeId && c.agent?.id !== f.assigneeId) return false;
+  if (f.mine ? c.agent?.id !== myId : f.assigneeId && (c.agent?.id ?? 'none') !== f.assigneeId) return false;
   return matchesQuery(c, f.q);
 }
 

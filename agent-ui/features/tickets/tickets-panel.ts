@@ -470,6 +470,7 @@ export class TicketsPanel extends LitElement {
             @change=${(e: Event) => this.setFilters({ assigneeId: this.selectValue(e) })}
           >
             <option value="" .selected=${live(f.mine || !f.assigneeId)}>Anyone</option>
+            <option value="none" .selected=${live(!f.mine && f.assigneeId === 'none')}>Unassigned</option>
             ${agents.map((a) => html`<option value=${a.id} .selected=${live(!f.mine && f.assigneeId === a.id)}>${a.id === this.me?.id ? `${a.name} (you)` : a.name}</option>`)}
           </select>
         </label>

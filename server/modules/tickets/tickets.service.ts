@@ -219,7 +219,7 @@ export class TicketsService implements TicketHooks {
     if (input.status) and.push({ ticketStatus: input.status });
     if (input.category) and.push({ category: input.category });
     if (input.priority) and.push({ priority: input.priority });
-    if (input.assigneeId) and.push({ agentId: new Types.ObjectId(input.assigneeId) });
+    if (input.assigneeId) and.push({ agentId: input.assigneeId === 'none' ? null : new Types.ObjectId(input.assigneeId) });
     if (input.mine) and.push({ agentId: new Types.ObjectId(agent.id) });
     const q = input.q?.trim();
     if (q) {

@@ -34,6 +34,10 @@ const envSchema = z
     /** smtp(s)://user:pass@host:port; unset: mails are written as .eml files under DATA_DIR/mail. */
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
     MAIL_FROM: optionalString.pipe(z.string().max(320).optional()),
+    /** New tickets (offline form, leave a message) one network may open per hour; each mails its requester. */
+    TICKETS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+    /** New tickets mailed to one address per hour, so the form cannot be used to flood a stranger's inbox. */
+    TICKETS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
     /** Comma-separated ticket categories offered when a site has none of its own; "id:Label" or a label. */
     TICKET_CATEGORIES: optionalString,
   })
@@ -57,6 +61,7 @@ export interface Config {
   /** Built browser apps (widget, agent UI). */
   webDir: string;
   mail: { smtpUrl: string | undefined; from: string };
+  ticketLimits: { perIpPerHour: number; perEmailPerHour: number };
   /** The categories of a site that has not set its own. */
   defaultCategories: { id: string; label: string }[];
 }
@@ -86,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ferretdbBin: resolve(PROJECT_ROOT, e.FERRETDB_BIN ?? '.tools/ferretdb'),
     agentSessionHours: e.AGENT_SESSION_HOURS,
     webDir: resolve(PROJECT_ROOT, 'dist'),
+    ticketLimits: { perIpPerHour: e.TICKETS_PER_IP_PER_HOUR, perEmailPerHour: e.TICKETS_PER_EMAIL_PER_HOUR },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Support <support@localhost>' },
     defaultCategories: e.TICKET_CATEGORIES ? parseCategories(e.TICKET_CATEGORIES) : DEFAULT_CATEGORIES.map((c) => ({ ...c })),
   };

@@ -59,11 +59,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dataDir: config.dataDir }, log.child({ module: 'mail' }));
 
     let publicUrl = config.publicUrl ?? '';
+    const limiter = new RateLimiter(models.RateWindow);
     const guests = new GuestAccess({
       conversations: models.Conversation,
       codes: models.GuestCode,
       claims,
-      limiter: new RateLimiter(models.RateWindow),
+      limiter,
       mailer,
       sessions,
       jwtSecret: secrets.jwtSecret,
@@ -100,7 +101,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const inFlight = new InFlight();
     const socketLog = log.child({ module: 'realtime' });
     const conversationDeps = { conversations, visitors, agents };
-    const ticketDeps = { tickets, sites, sessions, agentModel: models.Agent, agents };
+    const ticketDeps = { tickets, sites, sessions, limiter, limits: config.ticketLimits, agentModel: models.Agent, agents };
     visitors.on('connection', (socket) => {
       const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps) };
       bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));

@@ -242,3 +242,25 @@ describe('the agents’ ticket workspace', () => {
     expect(visitorEvents.items).toEqual([]);
   });
 });
+
+describe('limits on new tickets', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ SMTP_URL: mail.url, TICKETS_PER_IP_PER_HOUR: '3', TICKETS_PER_EMAIL_PER_HOUR: '2' });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('one address gets only so many new tickets an hour, and so does one network; the refusal says when to try again', async () => {
+    const visitor = await connectVisitor(limited.url);
+    const open = (email: string) => call<SyncResult>(visitor, 'ticket:create', { clientId: cid(), email, category: 'other', body: `to ${email}` });
+    ok(await open('victim@example.test'));
+    ok(await open('victim@example.test'));
+    const third = await open('victim@example.test');
+    expect(third).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } } });
+    // The network has now asked three times; a fourth new ticket, to anyone, waits.
+    expect(await open('someone-else@example.test')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await limited.models.Conversation.countDocuments({ ticketNumber: { $ne: null } })).toBe(2);
+  });
+});

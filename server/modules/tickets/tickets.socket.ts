@@ -1,5 +1,6 @@
 /** Ticket, site and session commands of both namespaces; the rules live in the services. */
 import type { AgentHandlers, AgentNamespace, AgentSocket, VisitorHandlers, VisitorSocket } from '../../realtime/io.js';
+import type { RateLimiter } from '../../store/rate-limiter.js';
 import { rooms } from '../../realtime/rooms.js';
 import { toAgentDTO, type AgentModel } from '../auth/agent.model.js';
 import type { CustomerSessions } from '../customers/customer-identity.js';
@@ -10,8 +11,30 @@ interface Deps {
   tickets: TicketsService;
   sites: SitesService;
   sessions: CustomerSessions;
+  limiter: RateLimiter;
+  limits: { perIpPerHour: number; perEmailPerHour: number };
   agentModel: AgentModel;
   agents: AgentNamespace;
+}
+
+/**
+ * A new ticket mails its requester, and anyone can type any address into the form: without a
+ * bound, the server could be made to mail-bomb a stranger. Per network and per recipient.
+ */
+function ticketLimits(config: { perIpPerHour: number; perEmailPerHour: number }) {
+  return {
+    perIp: { name: 'ticket-ip', max: config.perIpPerHour, windowSeconds: 3600 },
+    perEmail: { name: 'ticket-email', max: config.perEmailPerHour, windowSeconds: 3600 },
+  };
+}
+
+/** The client's address; behind a proxy on this machine, the one it forwarded (as Express's 'trust proxy' loopback). */
+function clientIp(socket: VisitorSocket): string {
+  const direct = socket.handshake.address;
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const loopback = direct === '127.0.0.1' || direct === '::1' || direct === '::ffff:127.0.0.1';
+  if (loopback && typeof forwarded === 'string' && forwarded) return forwarded.split(',').pop()!.trim();
+  return direct;
 }
 
 /** Anyone signed in to the agent namespace counts as online (presence proper comes with routing). */
@@ -21,11 +44,22 @@ async function agentsOnline(agents: AgentNamespace): Promise<boolean> {
 
 export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<VisitorHandlers, 'session:get' | 'site:config' | 'conversation:leave-message' | 'ticket:create' | 'tickets:list'> {
   const { customer, identity } = socket.data;
+  const limits = ticketLimits(deps.limits);
+  const limitNewTicket = async (email: string | undefined) => {
+    const message = 'Too many new tickets in a short time; please wait a little, or continue in your open ticket';
+    await deps.limiter.hit(limits.perIp, clientIp(socket), message);
+    const to = customer.user?.email ?? email;
+    if (to) await deps.limiter.hit(limits.perEmail, to, message);
+  };
   return {
     'session:get': async () => deps.sessions.issue(customer, identity),
     'site:config': async () => ({ categories: await deps.sites.categories(customer.siteKey), agentsOnline: await agentsOnline(deps.agents) }),
-    'conversation:leave-message': (input) => deps.tickets.leaveMessage(customer, input),
+    'conversation:leave-message': async (input) => {
+      await limitNewTicket(input.email);
+      return deps.tickets.leaveMessage(customer, input);
+    },
     'ticket:create': async (input) => {
+      await limitNewTicket(input.email);
       const result = await deps.tickets.createFromForm(customer, input);
       await socket.join(rooms.conversation(result.conversation.id));
       return result;

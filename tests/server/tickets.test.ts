@@ -105,6 +105,7 @@ describe('escalation: every path turns the same conversation into a ticket', () 
     const seen = record<ConversationDTO>(visitor, 'conversation:updated');
 
     const ticket = ok(await call<ConversationDTO>(agent, 'ticket:convert', { conversationId: conv.id, category: 'account', priority: 'high' }));
+    expect(await call(agent, 'ticket:update', { conversationId: conv.id, status: 'closed' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(ticket).toMatchObject({ status: 'active', ticket: { status: 'open', category: 'account', priority: 'high', subject: 'I need a statement for 2025' } });
     await seen.until((xs) => xs.some((c) => c.ticket?.number === ticket.ticket!.number));
     // The live chat continues in the same stream.

@@ -162,6 +162,8 @@ export class TicketsService implements TicketHooks {
     let conv = await this.d.chats.visible({ kind: 'agent', agent }, input.conversationId);
     if (conv.ticketNumber == null) throw new AppError('CONFLICT', 'This conversation is not a ticket; turn it into one first');
     if (conv.ticketStatus === 'closed') throw new AppError('CONFLICT', `Ticket ${conv.ticketNumber} is closed and cannot change; a follow-up ticket can be opened`);
+    // Closed is read-only for everyone, so closing a ticket whose chat is still live would cut the chat off mid-sentence.
+    if (input.status === 'closed' && conv.status !== 'ended') throw new AppError('CONFLICT', 'The chat is still live; end it before closing the ticket');
     const by = agentBy(agent);
     const set: Record<string, unknown> = {};
     const changes: StoredChange[] = [];

@@ -70,6 +70,8 @@ export interface ConversationEvents {
 }
 
 const PREVIEW_LENGTH = 140;
+/** A claim whose chat does not exist yet is being acted on for this long; older, its writer crashed. */
+const CLAIM_SETTLE_MS = 10_000;
 const MAX_APPEND_ATTEMPTS = 50;
 
 export class ConversationsService {
@@ -97,13 +99,18 @@ export class ConversationsService {
     if (!customer.visitorId) throw forbidden('Start a chat from the chat widget on the site');
     const visitorId = customer.visitorId;
     const openClaim = openChatKey(customer.siteKey, visitorId, customer.user?.id ?? null);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 50; attempt++) {
       const id = new Types.ObjectId();
       if (!(await this.claims.take(openClaim, id.toHexString()))) {
         const held = await this.claims.get(openClaim);
         const open = held && (await this.conversations.findById(held.owner).lean());
         if (open && open.status !== 'ended' && customerMaySee(customer, open)) return this.page(open, 0, 'customer');
-        // The claim outlived its chat (a crash between ending and releasing): drop it and retry.
+        if (held && !open && Date.now() - held.createdAt.getTime() < CLAIM_SETTLE_MS) {
+          // Another tab holds the claim and is creating its chat this very moment: wait for it.
+          await new Promise((r) => setTimeout(r, 40));
+          continue;
+        }
+        // The claim outlived its chat (a crash between ending and releasing, or before creating): drop it and retry.
         if (held) await this.claims.release(openClaim, held.owner);
         continue;
       }

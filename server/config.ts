@@ -40,6 +40,26 @@ const envSchema = z
     TICKETS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
     /** Comma-separated ticket categories offered when a site has none of its own; "id:Label" or a label. */
     TICKET_CATEGORIES: optionalString,
+    /** VAPID keys for web push (base64url, as `web-push generate-vapid-keys` prints); unset: generated once under DATA_DIR. */
+    VAPID_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{80,90}$/, 'must be a base64url P-256 public key (87 characters)').optional()),
+    VAPID_PRIVATE_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{40,46}$/, 'must be a base64url P-256 private key (43 characters)').optional()),
+    /** Who push services contact about our pushes: mailto: or https:. Default: mailto: the MAIL_FROM address. */
+    VAPID_SUBJECT: optionalString.pipe(z.string().regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://').optional()),
+    /** Updates of one conversation within this many seconds go out as one alert. */
+    ALERT_COALESCE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+    /** Push subscriptions with http:// endpoints are refused unless this is true (local push services in tests). */
+    PUSH_ALLOW_HTTP_ENDPOINTS: z.enum(['true', 'false']).default('false'),
+    /** Alert deliveries: tries before giving up, and the first retry's delay (doubling each time, at most an hour). */
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    OUTBOX_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
+    /** A job whose worker went silent this long (a crashed node) is taken over by another. */
+    OUTBOX_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(60),
+    /** How often each node looks for due jobs (it is also woken at once by jobs it creates). */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+  })
+  .refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
+    message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together',
+    path: ['VAPID_PRIVATE_KEY'],
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
@@ -64,6 +84,14 @@ export interface Config {
   ticketLimits: { perIpPerHour: number; perEmailPerHour: number };
   /** The categories of a site that has not set its own. */
   defaultCategories: { id: string; label: string }[];
+  alerts: {
+    coalesceMs: number;
+    /** Configured keys; unset ones are generated and kept with the other secrets. */
+    vapid: { publicKey: string; privateKey: string } | undefined;
+    vapidSubject: string;
+    allowHttpPushEndpoints: boolean;
+  };
+  outbox: { maxAttempts: number; retryBaseMs: number; leaseMs: number; pollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -92,9 +120,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     agentSessionHours: e.AGENT_SESSION_HOURS,
     webDir: resolve(PROJECT_ROOT, 'dist'),
     ticketLimits: { perIpPerHour: e.TICKETS_PER_IP_PER_HOUR, perEmailPerHour: e.TICKETS_PER_EMAIL_PER_HOUR },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Support <support@localhost>' },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     defaultCategories: e.TICKET_CATEGORIES ? parseCategories(e.TICKET_CATEGORIES) : DEFAULT_CATEGORIES.map((c) => ({ ...c })),
+    alerts: {
+      coalesceMs: Math.round(e.ALERT_COALESCE_SECONDS * 1000),
+      vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : undefined,
+      vapidSubject: e.VAPID_SUBJECT ?? `mailto:${addressOf(e.MAIL_FROM ?? DEFAULT_MAIL_FROM)}`,
+      allowHttpPushEndpoints: e.PUSH_ALLOW_HTTP_ENDPOINTS === 'true',
+    },
+    outbox: {
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: Math.round(e.OUTBOX_RETRY_BASE_SECONDS * 1000),
+      leaseMs: Math.round(e.OUTBOX_LEASE_SECONDS * 1000),
+      pollMs: e.OUTBOX_POLL_MS,
+    },
   };
+}
+
+const DEFAULT_MAIL_FROM = 'Support <support@localhost>';
+
+/** "Support <help@example.com>" -> "help@example.com" */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
 }
 
 /** "account:Account, Billing" -> [{id: 'account', label: 'Account'}, {id: 'billing', label: 'Billing'}] */

@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
+import webpush from 'web-push';
 import type { Logger } from './logger.js';
 
 export interface Secrets {
   jwtSecret: string;
+  /** Web push keys: a browser's subscription is bound to the public key, so it must outlive restarts. */
+  vapid: { publicKey: string; privateKey: string };
 }
 
 export function loadSecrets(config: Config, log: Logger): Secrets {
@@ -19,9 +22,11 @@ export function loadSecrets(config: Config, log: Logger): Secrets {
 
   const secrets: Secrets = {
     jwtSecret: config.jwtSecret ?? stored.jwtSecret ?? randomBytes(48).toString('base64url'),
+    vapid: config.alerts.vapid ?? stored.vapid ?? webpush.generateVAPIDKeys(),
   };
   const toStore: Partial<Secrets> = { ...stored };
   if (!config.jwtSecret && !stored.jwtSecret) toStore.jwtSecret = secrets.jwtSecret;
+  if (!config.alerts.vapid && !stored.vapid) toStore.vapid = secrets.vapid;
   if (JSON.stringify(toStore) !== JSON.stringify(stored)) {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(toStore, null, 2), { mode: 0o600 });

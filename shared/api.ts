@@ -18,8 +18,13 @@
  * Admins (token: agent session of an admin)
  * - GET  /api/admin/sites/:siteKey   -> SiteDTO, including the identity secret hosts sign user tokens with
  * - PATCH /api/admin/sites/:siteKey  SiteUpdateInput -> SiteDTO
+ * - GET  /api/admin/alerts           ?state=&limit= -> AlertJobList: the alert outbox, newest first, with counts
+ *                                    per state; failed deliveries stay listed with their last error.
+ * - POST /api/admin/alerts/:id/retry a failed job gets a fresh run of attempts -> AlertJobDTO
  *
  * Pages
+ * - /push-sw.js                      the service worker that shows web pushes (shared/alerts.ts PushPayload).
+ *                                    A host site serves a one-line copy from its own origin to let the widget subscribe.
  * - /tickets/                        the customer page. `#t=<link>` opens a guest's ticket (asks for the code);
  *                                    `#site=<key>&token=<userToken>` signs a logged-in user in; afterwards the
  *                                    session lives in sessionStorage. Tokens travel in the fragment, which browsers
@@ -35,6 +40,8 @@ export const API = {
   guestCode: '/api/guest/code',
   guestVerify: '/api/guest/verify',
   adminSite: (siteKey: string) => `/api/admin/sites/${encodeURIComponent(siteKey)}`,
+  adminAlerts: '/api/admin/alerts',
+  adminAlertRetry: (id: string) => `/api/admin/alerts/${encodeURIComponent(id)}/retry`,
   customerPage: '/tickets/',
 } as const;
 

@@ -26,6 +26,8 @@ import type {
   LeaveMessageInput,
   UpdateTicketInput,
 } from './schemas/tickets.js';
+import type { AlertSettingsInput, PushSubscribeInput, PushUnsubscribeInput } from './schemas/alerts.js';
+import type { AlertSettingsDTO } from './alerts.js';
 import type {
   AgentDTO,
   ConversationDTO,
@@ -87,6 +89,13 @@ export interface VisitorClientToServer {
   'ticket:create': Command<CreateTicketInput, SyncResult>;
   /** "My tickets", newest activity first: a logged-in user's across devices, else this visitor's (a guest: the one ticket). */
   'tickets:list': Command<CustomerTicketListInput, ConversationDTO[]>;
+  /** Alert settings of the signed-in user (logged-in customers, agents) and the VAPID key to subscribe with. */
+  'alerts:get': Command<Empty, AlertSettingsDTO>;
+  /** Turns email or push alerts on or off. */
+  'alerts:set': Command<AlertSettingsInput, AlertSettingsDTO>;
+  /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
+  'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
+  'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
 }
 
 export interface VisitorServerToClient {
@@ -121,6 +130,13 @@ export interface AgentClientToServer {
   'notes:list': Command<ConversationRef, NoteDTO[]>;
   /** An internal note; a resend with the same clientId returns the first. */
   'note:add': Command<AddNoteInput, NoteDTO>;
+  /** Alert settings of the signed-in user (logged-in customers, agents) and the VAPID key to subscribe with. */
+  'alerts:get': Command<Empty, AlertSettingsDTO>;
+  /** Turns email or push alerts on or off. */
+  'alerts:set': Command<AlertSettingsInput, AlertSettingsDTO>;
+  /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
+  'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
+  'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
 }
 
 export interface AgentServerToClient {

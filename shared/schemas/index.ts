@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AgentClientToServer, VisitorClientToServer } from '../events.js';
+import { alertSettingsInput, pushSubscribeInput, pushUnsubscribeInput } from './alerts.js';
 import { agentEndInput, conversationRef, empty, sendMessageInput, startConversationInput, syncInput, typingInput } from './conversations.js';
 import {
   addNoteInput,
@@ -11,6 +12,7 @@ import {
   updateTicketInput,
 } from './tickets.js';
 
+export * from './alerts.js';
 export * from './common.js';
 export * from './conversations.js';
 export * from './tickets.js';
@@ -28,6 +30,10 @@ export const visitorEventSchemas = {
   'typing:set': typingInput,
   'ticket:create': createTicketInput,
   'tickets:list': customerTicketListInput,
+  'alerts:get': empty,
+  'alerts:set': alertSettingsInput,
+  'push:subscribe': pushSubscribeInput,
+  'push:unsubscribe': pushUnsubscribeInput,
 } satisfies Record<keyof VisitorClientToServer, z.ZodType>;
 
 export const agentEventSchemas = {
@@ -44,4 +50,8 @@ export const agentEventSchemas = {
   'ticket:update': updateTicketInput,
   'notes:list': conversationRef,
   'note:add': addNoteInput,
+  'alerts:get': empty,
+  'alerts:set': alertSettingsInput,
+  'push:subscribe': pushSubscribeInput,
+  'push:unsubscribe': pushUnsubscribeInput,
 } satisfies Record<keyof AgentClientToServer, z.ZodType>;

@@ -12,6 +12,9 @@ import type { AuthService } from './modules/auth/auth.service.js';
 import type { CustomerSessions } from './modules/customers/customer-identity.js';
 import type { GuestAccess } from './modules/guests/guest-access.js';
 import { customerRoutes } from './modules/guests/guests.routes.js';
+import { alertRoutes } from './modules/notifications/alerts.routes.js';
+import type { AlertsService } from './modules/notifications/alerts.service.js';
+import type { AlertJobModel } from './modules/notifications/alert-job.model.js';
 import { siteRoutes } from './modules/sites/sites.routes.js';
 import type { SitesService } from './modules/sites/sites.service.js';
 import { uploadRoutes } from './modules/uploads/uploads.routes.js';
@@ -25,6 +28,7 @@ export interface AppDeps {
   sites: SitesService;
   guests: GuestAccess;
   uploads: UploadsService;
+  alerts: { jobs: AlertJobModel; service: AlertsService; maxAttempts: number };
   log: Logger;
   webDir: string;
   publicUrl: () => string;
@@ -61,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', express.json({ limit: '100kb' }));
   const agentOnly = requireAgent(deps.auth);
   app.use('/api/auth', authRoutes(deps.auth, agentOnly));
-  app.use('/api/admin', agentOnly, requireAdmin, siteRoutes(deps.sites));
+  app.use('/api/admin', agentOnly, requireAdmin, siteRoutes(deps.sites), alertRoutes(deps.alerts.jobs, deps.alerts.service.worker, deps.alerts.maxAttempts));
   app.use('/api', uploadRoutes(deps.uploads, requireActor(deps.auth, deps.sessions)));
   app.use('/api', customerRoutes(deps.guests, deps.sites, deps.sessions));
   app.use('/api', notFoundHandler());

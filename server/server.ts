@@ -13,6 +13,9 @@ import { ConversationsService } from './modules/conversations/conversations.serv
 import { CustomerSessions } from './modules/customers/customer-identity.js';
 import { GuestAccess } from './modules/guests/guest-access.js';
 import { createMailer } from './modules/mail/mailer.js';
+import { AlertSettings } from './modules/notifications/alert-settings.js';
+import { alertAgentHandlers, alertVisitorHandlers } from './modules/notifications/alerts.socket.js';
+import { AlertsService } from './modules/notifications/alerts.service.js';
 import { SitesService } from './modules/sites/sites.service.js';
 import { TicketNumbers } from './modules/tickets/ticket-numbers.js';
 import { ticketAgentHandlers, ticketVisitorHandlers } from './modules/tickets/tickets.socket.js';
@@ -24,6 +27,7 @@ import type { AgentClientToServer, VisitorClientToServer } from '../shared/event
 import { conversationBroadcaster } from './realtime/broadcast.js';
 import { bindHandlers, InFlight } from './realtime/define-handler.js';
 import { createIo } from './realtime/io.js';
+import { socketPresence } from './realtime/presence.js';
 import type { Mailer } from './modules/mail/mailer.js';
 import { loadSecrets } from './secrets.js';
 import { Claims } from './store/claims.js';
@@ -42,6 +46,7 @@ export interface RunningServer {
   auth: AuthService;
   sites: SitesService;
   mailer: Mailer;
+  alerts: AlertsService;
   stop(): Promise<void>;
 }
 
@@ -90,24 +95,55 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       chats: conversations,
       sites,
       guests,
-      mailer,
       events: broadcaster,
       log: log.child({ module: 'tickets' }),
     });
+    const alertSettings = new AlertSettings(models.PushSubscription, models.AlertPrefs, { allowHttpEndpoints: config.alerts.allowHttpPushEndpoints });
+    const alerts = new AlertsService({
+      jobs: models.AlertJob,
+      claims,
+      conversations: models.Conversation,
+      messages: models.Message,
+      agents: models.Agent,
+      settings: alertSettings,
+      guests,
+      chats: conversations,
+      mailer,
+      presence: socketPresence(visitors, agents),
+      vapid: { ...secrets.vapid, subject: config.alerts.vapidSubject },
+      publicUrl: () => publicUrl,
+      coalesceMs: config.alerts.coalesceMs,
+      maxAttempts: config.outbox.maxAttempts,
+      worker: config.outbox,
+      log: log.child({ module: 'alerts' }),
+    });
     conversations.ticketHooks = tickets;
     conversations.attachments = uploads;
-    app = createApp({ store, auth, sessions, sites, guests, uploads, log, webDir: config.webDir, publicUrl: () => publicUrl });
+    conversations.alerts = alerts;
+    app = createApp({
+      store,
+      auth,
+      sessions,
+      sites,
+      guests,
+      uploads,
+      alerts: { jobs: models.AlertJob, service: alerts, maxAttempts: config.outbox.maxAttempts },
+      log,
+      webDir: config.webDir,
+      publicUrl: () => publicUrl,
+    });
 
     const inFlight = new InFlight();
     const socketLog = log.child({ module: 'realtime' });
     const conversationDeps = { conversations, visitors, agents };
     const ticketDeps = { tickets, sites, sessions, limiter, limits: config.ticketLimits, agentModel: models.Agent, agents };
+    const alertDeps = { settings: alertSettings, vapidPublicKey: secrets.vapid.publicKey };
     visitors.on('connection', (socket) => {
-      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps) };
+      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps) };
       bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));
     });
     agents.on('connection', (socket) => {
-      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps) };
+      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps) };
       bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));
     });
 
@@ -122,6 +158,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const url = `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`;
     publicUrl ||= config.port === 0 ? url : `http://localhost:${port}`;
     log.info({ url: publicUrl, agentUi: `${publicUrl}/agent/`, demo: `${publicUrl}/demo` }, 'listening');
+    alerts.worker.start();
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -129,6 +166,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         log.info('shutting down: finishing writes in flight');
         http.close(); // stop accepting new connections
         await inFlight.drain(10_000);
+        // Attempts under way finish (and are recorded); what is left waits in the store for any node.
+        await alerts.worker.stop(10_000);
         await io.close(); // disconnects every socket; clients reconnect elsewhere and resync
         http.closeAllConnections();
         mailer.close();
@@ -136,7 +175,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         log.info('stopped');
       })());
 
-    return { url, port, http, store, models, log, auth, sites, mailer, stop };
+    return { url, port, http, store, models, log, auth, sites, mailer, alerts, stop };
   } catch (err) {
     await store.close();
     throw err;

@@ -4,6 +4,16 @@ import type { TicketEvents } from '../modules/tickets/tickets.service.js';
 import type { AgentNamespace, VisitorNamespace } from './io.js';
 import { rooms } from './rooms.js';
 
+/**
+ * The visitor-namespace rooms that hear a conversation's events. A logged-in user's conversation
+ * goes to all their devices, an anonymous one to the visitor's tabs; the conversation's room
+ * reaches the customer page (users and guests) that opened it.
+ */
+export const customerRooms = (c: ConversationDoc): string[] => [
+  rooms.conversation(c._id.toHexString()),
+  c.customerUserId ? rooms.user(c.siteKey, c.customerUserId) : rooms.visitor(c.visitorId.toHexString()),
+];
+
 /** Fans conversation changes out to the rooms that should hear them, in both namespaces. */
 export function conversationBroadcaster(visitors: VisitorNamespace, agents: AgentNamespace): ConversationEvents & TicketEvents {
   const agentRooms = (c: ConversationDoc) => {
@@ -12,12 +22,6 @@ export function conversationBroadcaster(visitors: VisitorNamespace, agents: Agen
     if (c.ticketNumber != null) list.push(rooms.tickets);
     return list;
   };
-  // A logged-in user's conversation goes to all their devices, an anonymous one to the visitor's
-  // tabs; the conversation's room reaches the customer page (users and guests) that opened it.
-  const customerRooms = (c: ConversationDoc) => [
-    rooms.conversation(c._id.toHexString()),
-    c.customerUserId ? rooms.user(c.siteKey, c.customerUserId) : rooms.visitor(c.visitorId.toHexString()),
-  ];
   return {
     messageCreated(conv, message) {
       visitors.to(customerRooms(conv)).emit('message:created', message);

@@ -2,6 +2,8 @@ import type { Connection } from 'mongoose';
 import { agentModel } from '../modules/auth/agent.model.js';
 import { conversationModel } from '../modules/conversations/conversation.model.js';
 import { messageModel } from '../modules/conversations/message.model.js';
+import { alertJobModel } from '../modules/notifications/alert-job.model.js';
+import { alertPrefsModel, pushSubscriptionModel } from '../modules/notifications/alert-settings.js';
 import { guestCodeModel } from '../modules/guests/guest-code.model.js';
 import { siteModel } from '../modules/sites/site.model.js';
 import { noteModel } from '../modules/tickets/note.model.js';
@@ -26,6 +28,9 @@ function bindModels(conn: Connection) {
     Counter: counterModel(conn),
     Claim: claimModel(conn),
     RateWindow: rateModel(conn),
+    AlertJob: alertJobModel(conn),
+    PushSubscription: pushSubscriptionModel(conn),
+    AlertPrefs: alertPrefsModel(conn),
   };
 }
 

@@ -29,6 +29,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // limits themselves are tested with small values (tests/server/tickets.test.ts).
     TICKETS_PER_IP_PER_HOUR: '100000',
     TICKETS_PER_EMAIL_PER_HOUR: '100000',
+    // Alerts on a test's time scale: a short coalescing window, quick retries, a short lease, and
+    // the local push service of tests/helpers/push-service.ts speaks plain http.
+    ALERT_COALESCE_SECONDS: '0.3',
+    OUTBOX_POLL_MS: '200',
+    OUTBOX_RETRY_BASE_SECONDS: '0.2',
+    OUTBOX_LEASE_SECONDS: '2',
+    PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
     ...env,
   });
   const server = await startServer(config);

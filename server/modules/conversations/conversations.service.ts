@@ -32,6 +32,14 @@ export interface TicketHooks {
   afterCustomerMessage(conversation: ConversationDoc): Promise<void>;
 }
 
+/**
+ * Alerts for people who are not looking; set by the notifications module. `record` writes the
+ * alert jobs a message causes, keyed by the message's id, before the message's write is acknowledged.
+ */
+export interface AlertRecorder {
+  record(conversation: ConversationDoc, message: { id: Types.ObjectId; authorType: 'visitor' | 'agent' | 'system'; system: SystemEvent | null }): Promise<void>;
+}
+
 /** Turns uploaded files into a message's attachments; set by the uploads module. */
 export interface AttachmentBinder {
   bind(ids: readonly string[], uploaderKey: string, conversationId: string): Promise<AttachmentDTO[]>;
@@ -77,6 +85,7 @@ const MAX_APPEND_ATTEMPTS = 50;
 export class ConversationsService {
   ticketHooks: TicketHooks | null = null;
   attachments: AttachmentBinder | null = null;
+  alerts: AlertRecorder | null = null;
 
   constructor(
     private readonly conversations: ConversationModel,
@@ -289,12 +298,17 @@ export class ConversationsService {
     /** The conversation as the caller just read it, saving the first attempt a read. */
     known?: ConversationDoc,
   ): Promise<{ message: MessageDTO; created: boolean }> {
+    // Chosen up front so that the message's alert jobs, keyed by it, are written alongside.
+    const _id = new Types.ObjectId();
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       const conv = attempt === 0 && known ? known : await this.load(conversationId);
       const seq = conv.lastSeq + 1;
       const createdAt = new Date();
       try {
-        const doc = await this.messages.create({ conversationId, seq, createdAt, ...m });
+        const [doc] = await Promise.all([
+          this.messages.create({ _id, conversationId, seq, createdAt, ...m }),
+          this.alerts?.record(conv, { id: _id, authorType: m.authorType, system: m.system }),
+        ]);
         const set: Record<string, unknown> = { lastActivityAt: createdAt };
         if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
         await this.updateDoc(conversationId, { $max: { lastSeq: seq }, $set: set });
@@ -302,7 +316,11 @@ export class ConversationsService {
       } catch (err) {
         if (!isConflict(err)) throw err;
         const dup = await this.messages.findOne({ conversationId, clientId: m.clientId }).lean();
-        if (dup) return { message: toMessageDTO(dup), created: false };
+        if (dup) {
+          // A resend: if the first write's alert jobs were lost with its ack, write them now.
+          await this.alerts?.record(conv, { id: dup._id, authorType: dup.authorType, system: dup.system });
+          return { message: toMessageDTO(dup), created: false };
+        }
         // seq was taken. Normally its writer raises lastSeq in a moment; if it crashed before
         // that, catch lastSeq up from the messages themselves so nobody waits forever.
         const top = await this.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).lean();

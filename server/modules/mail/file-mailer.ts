@@ -21,7 +21,7 @@ export function createFileMailer(dir: string, from: string, log: Logger): Mailer
   return {
     channel: 'file',
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers });
       if (!Buffer.isBuffer(info.message)) throw new Error('the stream transport did not return a buffer');
       await mkdir(dir, { recursive: true, mode: 0o700 });
       // The timestamp sorts the files by time; the random part keeps two mails in one millisecond apart.

@@ -8,6 +8,9 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** A stable `<id@domain>`: a mail sent again (after a crash) is recognisably the same mail. */
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 /** One delivery channel; `send` rejects when the mail could not be handed on, and the caller decides what that means. */

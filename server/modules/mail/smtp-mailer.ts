@@ -23,7 +23,7 @@ export function createSmtpMailer(url: string, from: string, log: Logger): Mailer
   return {
     channel: 'smtp',
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, headers: m.headers });
       log.info({ to: m.to, subject: m.subject, messageId: info.messageId }, 'mail sent');
     },
     close: () => transport.close(),

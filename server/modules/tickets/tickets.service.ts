@@ -21,8 +21,6 @@ import { customerFilter, type ConversationsService, type TicketHooks } from '../
 import type { MessageModel } from '../conversations/message.model.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
 import type { GuestAccess } from '../guests/guest-access.js';
-import type { Mailer } from '../mail/mailer.js';
-import { ticketCreatedMail } from '../mail/templates.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { toNoteDTO, type NoteModel } from './note.model.js';
 import type { TicketNumbers } from './ticket-numbers.js';
@@ -49,7 +47,6 @@ export class TicketsService implements TicketHooks {
       chats: ConversationsService;
       sites: SitesService;
       guests: GuestAccess;
-      mailer: Mailer;
       events: TicketEvents;
       log: Logger;
     },
@@ -301,7 +298,7 @@ export class TicketsService implements TicketHooks {
       id,
       {
         $set: {
-          // The link goes out in the mail below; it is written with the ticket, in one update.
+          // The link goes out in the "created" mail (an alert of the ticket.created line); it is written with the ticket, in one update.
           ...this.d.guests.linkFields(id),
           ticketNumber: number,
           ticketStatus: o.status,
@@ -320,7 +317,6 @@ export class TicketsService implements TicketHooks {
     await this.d.chats.announce(id, created.message, true);
     const conv = await this.d.chats.load(id);
     this.d.log.info({ ticket: number, via: o.via }, 'ticket created');
-    void this.mailCreated(conv);
     return conv;
   }
 
@@ -349,20 +345,6 @@ export class TicketsService implements TicketHooks {
   private async firstCustomerLine(conv: ConversationDoc): Promise<string> {
     const first = await this.d.messages.findOne({ conversationId: conv._id, authorType: 'visitor', body: { $ne: '' } }).sort({ seq: 1 }).lean();
     return first ? subjectOf(first.body) : `Chat with ${conv.visitorName || conv.visitorEmail || 'a visitor'}`;
-  }
-
-  private async mailCreated(conv: ConversationDoc): Promise<void> {
-    if (!conv.visitorEmail || conv.ticketNumber == null) return;
-    try {
-      const link = this.d.guests.linkUrl(conv._id);
-      const mail = ticketCreatedMail(conv.locale, { ticketNumber: conv.ticketNumber, link, subject: conv.subject ?? '' });
-      await this.d.mailer.send({ to: conv.visitorEmail, ...mail });
-      // Without SMTP the mail is a file on this machine: say where the customer's link goes.
-      if (this.d.mailer.channel === 'file') this.d.log.info({ ticket: conv.ticketNumber, link }, 'ticket link (mail written to DATA_DIR/mail)');
-    } catch (err) {
-      // The ticket stands without the mail; the customer still sees it in the widget. Issue 4's outbox retries.
-      this.d.log.warn({ err, ticket: conv.ticketNumber }, 'could not send the "ticket created" mail');
-    }
   }
 }
 

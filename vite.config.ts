@@ -6,6 +6,8 @@
  *   its socket client, loaded by the loader on first open.
  * - `agentConfig`: the agent UI single-page app -> dist/agent, served under /agent/.
  * - `portalConfig`: the customers' ticket page (widget/portal) -> dist/portal, served under /tickets/.
+ * - `pushWorkerConfig`: widget/push/push-sw.ts -> dist/push/push-sw.js, the push service worker
+ *   served at /push-sw.js (a classic script: hosts pull it into their own worker with importScripts).
  * The default export is the agent UI, so plain `vite` serves it for development.
  */
 import { defineConfig, type InlineConfig } from 'vite';
@@ -40,6 +42,20 @@ export const widgetConfig: InlineConfig = {
     lib: { entry: 'widget/app/chat-app.ts', formats: ['es'], fileName: () => 'chat-app.js' },
     // Library mode leaves whitespace in `es` output; the widget is shipped, not imported, so minify it fully.
     rolldownOptions: { output: { minify: true } },
+  },
+};
+
+export const pushWorkerConfig: InlineConfig = {
+  configFile: false,
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/push',
+    emptyOutDir: true,
+    target: 'es2020',
+    minify: true,
+    lib: { entry: 'widget/push/push-sw.ts', formats: ['iife'], name: 'ChatHybridPushWorker', fileName: () => 'push-sw.js' },
   },
 };
 

@@ -1,19 +1,21 @@
 /**
  * Builds the widget loader, the widget app, the agent UI and the customer page, and prints the
  * weight (raw, gzip, brotli) of the widget and the customer page: their size is a product feature,
- * so every build shows it. Arguments pick builds: `widget`, `agent`, `portal`; none builds all.
+ * so every build shows it. Arguments pick builds: `widget` (with the push worker), `agent`,
+ * `portal`; none builds all.
  */
 import { build } from 'vite';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
-import { agentConfig, loaderConfig, portalConfig, widgetConfig } from '../vite.config.js';
+import { agentConfig, loaderConfig, portalConfig, pushWorkerConfig, widgetConfig } from '../vite.config.js';
 
 const which = new Set(process.argv.slice(2));
 const all = which.size === 0;
 if (all || which.has('widget')) {
   await build(widgetConfig);
   await build(loaderConfig);
+  await build(pushWorkerConfig);
 }
 if (all || which.has('agent')) await build(agentConfig);
 if (all || which.has('portal')) await build(portalConfig);

@@ -5,6 +5,7 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PUSH_SERVICE_WORKER_PATH } from '../../shared/alerts.js';
 import { AppError } from './errors.js';
 
 export function webRoutes(opts: { webDir: string; publicUrl: () => string }): Router {
@@ -24,6 +25,16 @@ export function webRoutes(opts: { webDir: string; publicUrl: () => string }): Ro
     const file = join(widgetDir, 'widget.js');
     if (!existsSync(file)) return next(notBuilt());
     widgetHeaders(res);
+    res.sendFile(file);
+  });
+  // The push service worker: registered by our pages, and pulled with importScripts into a host
+  // site's own worker (a worker must come from the page's origin; imported scripts may not).
+  r.get(PUSH_SERVICE_WORKER_PATH, (_req, res, next) => {
+    const file = join(opts.webDir, 'push', 'push-sw.js');
+    if (!existsSync(file)) return next(notBuilt());
+    widgetHeaders(res);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('text/javascript');
     res.sendFile(file);
   });
   r.use('/widget', express.static(join(widgetDir, 'app'), { setHeaders: widgetHeaders, index: false }));

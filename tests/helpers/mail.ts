@@ -23,24 +23,58 @@ export interface MailCatcher {
   /** Resolves with the first mail, received before or after the call, that matches. */
   waitFor(pred: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
   clear(): void;
+  /** From now on RCPT TO this address is refused with `code` (550: no such mailbox, a permanent refusal). */
+  refuse(address: string, code?: number): void;
+  /** Accepts the address again after `refuse`. */
+  accept(address: string): void;
+  /** Mails whose data arrived and which wait out `delayMs` before their answer. */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
-export async function startMailCatcher(): Promise<MailCatcher> {
+export interface MailCatcherOptions {
+  /**
+   * Hold each mail this long after its data arrived before answering 250. A mail counts as
+   * received only if the client is still connected when the 250 goes out: a client that dies
+   * while waiting never learnt it was accepted, so a real server's acceptance would be in doubt.
+   */
+  delayMs?: number;
+}
+
+export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<MailCatcher> {
   const messages: CapturedMail[] = [];
   const listeners = new Set<(m: CapturedMail) => void>();
+  const refused = new Map<string, number>();
+  const closedSessions = new Set<string>();
+  let inFlight = 0;
 
   const server = new SMTPServer({
     logger: false,
     disabledCommands: ['STARTTLS', 'AUTH'],
     // A client's pooled connection must not hold up the end of a test file.
     closeTimeout: 500,
+    onRcptTo(address, _session, callback) {
+      const code = refused.get(address.address.toLowerCase());
+      if (code === undefined) return callback();
+      const err = new Error(code >= 500 ? 'No such mailbox here' : 'Try again later') as Error & { responseCode: number };
+      err.responseCode = code;
+      callback(err);
+    },
+    onClose(session) {
+      closedSessions.add(session.id);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', (err) => callback(err));
-      stream.on('end', () => {
+      stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
+        if (opts.delayMs) {
+          inFlight++;
+          await new Promise((r) => setTimeout(r, opts.delayMs));
+          inFlight--;
+          if (closedSessions.has(session.id)) return callback(new Error('the client went away before the answer'));
+        }
         PostalMime.parse(raw).then(
           (parsed) => {
             const headers: Record<string, string> = {};
@@ -93,6 +127,15 @@ export async function startMailCatcher(): Promise<MailCatcher> {
     },
     clear() {
       messages.length = 0;
+    },
+    refuse(address, code = 550) {
+      refused.set(address.toLowerCase(), code);
+    },
+    accept(address) {
+      refused.delete(address.toLowerCase());
+    },
+    get inFlight() {
+      return inFlight;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

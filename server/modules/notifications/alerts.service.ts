@@ -51,6 +51,8 @@ export interface AlertEvent {
 /** An event job whose message has not appeared this long after it was written never will. */
 const MISSING_EVENT_GRACE_MS = 30_000;
 const EXCERPT_LENGTH = 140;
+/** The ticket's subject names it in an alert, no more: a long first line is not repeated whole. */
+const SUBJECT_LENGTH = 60;
 /** A push nobody could deliver within a day is stale news. */
 const PUSH_TTL_SECONDS = 24 * 3600;
 
@@ -241,7 +243,7 @@ export class AlertsService {
   private async createdDeliveries(lead: AlertJobDoc, conv: ConversationDoc): Promise<AlertJobDoc[]> {
     if (!conv.visitorEmail || conv.ticketNumber == null) return [];
     const link = await this.customerLink(conv);
-    const mail = ticketCreatedMail(conv.locale, { ticketNumber: conv.ticketNumber, link, subject: conv.subject ?? '' });
+    const mail = ticketCreatedMail(conv.locale, { ticketNumber: conv.ticketNumber, link, subject: cut(conv.subject ?? '', SUBJECT_LENGTH) });
     return [this.delivery(lead, 'email', { kind: 'email', recipient: conv.visitorEmail, mail: { to: conv.visitorEmail, ...mail, link }, push: null })];
   }
 
@@ -255,7 +257,7 @@ export class AlertsService {
     const out: AlertJobDoc[] = [];
     const link = await this.customerLink(conv);
     if (prefs.email && conv.visitorEmail) {
-      const mail = ticketUpdatedMail(conv.locale, { ticketNumber: conv.ticketNumber, subject: conv.subject ?? '', link, excerpt, status, access: owner ? 'user' : 'guest', updates });
+      const mail = ticketUpdatedMail(conv.locale, { ticketNumber: conv.ticketNumber, subject: cut(conv.subject ?? '', SUBJECT_LENGTH), link, excerpt, status, access: owner ? 'user' : 'guest', updates });
       out.push(this.delivery(lead, 'email', { kind: 'email', recipient: conv.visitorEmail, mail: { to: conv.visitorEmail, ...mail, link }, push: null }));
     }
     if (owner && prefs.push) {

@@ -130,8 +130,15 @@ export class OutboxWorker {
     for (;;) {
       if (this.stopped) return;
       const now = new Date();
-      const due = await this.jobs.find({ state: 'pending', dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(batch).lean();
-      const todo = due.filter((j) => !this.running.has(j._id));
+      const due = await this.jobs.find({ state: 'pending', dueAt: { $lte: now } }).sort({ dueAt: 1, _id: 1 }).limit(batch).lean();
+      // Of a group only its earliest job is run: it leads and takes the others along (coalescing).
+      // Every node picks the same leader, so a follower is never fired beside it, here or elsewhere.
+      const groups = new Set<string>();
+      const todo = due.filter((j) => {
+        const follower = j.group !== null && groups.has(j.group);
+        if (j.group !== null) groups.add(j.group);
+        return !follower && !this.running.has(j._id);
+      });
       if (todo.length === 0) return;
       await runLimited(todo, this.opts.concurrency ?? 4, (job) => this.runOne(job));
       if (due.length < batch) return;

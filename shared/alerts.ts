@@ -54,6 +54,8 @@ export interface AlertJobDTO {
   lastError: string | null;
   /** What became of it: "in-page", "2 deliveries", "subscription gone", ... */
   outcome: string | null;
+  /** Attempts cut off by a worker that died: each may have delivered before it died. */
+  takeovers: number;
 }
 
 export interface AlertJobList {

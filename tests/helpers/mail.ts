@@ -98,6 +98,10 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     },
   });
 
+  // A client killed mid-session resets its connection: that is the client's failure, not ours.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

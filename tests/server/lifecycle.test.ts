@@ -2,69 +2,20 @@
  * The server as an operator runs it: `server/main.ts` in its own process, configured only by
  * environment variables, with the embedded store when MONGODB_URI is unset.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../server/config.js';
 import type { SyncResult } from '../../shared/types.js';
 import { call, connectVisitor, ok } from '../helpers/clients.js';
+import { killAllServerProcesses, runServerProcess } from '../helpers/server-process.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  killAllServerProcesses();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server/main.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const lines: LogLine[] = [];
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    try {
-      lines.push(JSON.parse(l) as LogLine);
-    } catch {
-      lines.push({ level: 30, msg: l });
-    }
-    for (const w of waiters.splice(0)) w();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    async waitFor(msg: string, timeoutMs = 60_000): Promise<LogLine> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = lines.find((l) => l.msg.includes(msg));
-        if (hit) return hit;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no "${msg}" in log; stderr: ${stderr}; log: ${JSON.stringify(lines)}`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 200);
-        });
-      }
-    },
-  };
-}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -79,7 +30,7 @@ describe('running the server', () => {
   it('without MONGODB_URI it starts the embedded store, says where the data lives, serves, and stops cleanly on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'chat-main-'));
     dirs.push(dataDir);
-    const server = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'a long admin password' });
+    const server = runServerProcess({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'a long admin password' });
 
     const storeLine = await server.waitFor('embedded store');
     expect(storeLine.dataDir).toBe(join(dataDir, 'store'));
@@ -118,7 +69,7 @@ describe('running the server', () => {
   }, 90_000);
 
   it('bad configuration stops the start with a readable list of what is wrong', async () => {
-    const server = run({ PORT: 'eighty', ADMIN_EMAIL: 'not-an-email', MONGODB_URI: 'postgres://x' });
+    const server = runServerProcess({ PORT: 'eighty', ADMIN_EMAIL: 'not-an-email', MONGODB_URI: 'postgres://x' });
     expect(await server.exited).toBe(2);
     const msg = server.stderr();
     expect(msg).toContain('Invalid configuration:');

@@ -88,5 +88,6 @@ export function toAlertJobDTO(j: AlertJobDoc): AlertJobDTO {
     finishedAt: j.finishedAt?.toISOString() ?? null,
     lastError: j.lastError,
     outcome: j.outcome,
+    takeovers: j.takeovers,
   };
 }

@@ -16,6 +16,16 @@ export interface MountOptions {
    * handshake and put in the customer page link. A refused token is reported once on the console.
    */
   userToken?: string;
+  /**
+   * The host's own push worker (`data-push-sw`, e.g. `/chat-push-sw.js`): a file on the host's
+   * origin whose one line is `importScripts('https://CHAT_SERVER/push-sw.js')`, because a service
+   * worker must come from the page's origin. With it, a logged-in user can turn on browser
+   * notifications under "My tickets"; the worker is registered with its default scope (its folder),
+   * and only after the user clicks to turn them on. Without it, only email alerts are offered.
+   * A host that already has a service worker for that scope adds the `importScripts` line to it and
+   * names that file instead: one scope holds one worker, and registering another replaces it.
+   */
+  pushWorker?: string;
   /** The visitor closed the panel from inside it (close button or Escape). */
   onClose(): void;
   /** How many agent messages arrived that the visitor has not seen, for a badge on the launcher. */

@@ -8,7 +8,9 @@
  * so its messages arrive. It must stay tiny: it imports only the small modules next to it.
  *
  * Data attributes: `data-site-key` (default `default`), `data-locale`, `data-server` (default: the
- * origin of this script), `data-user-token` (the host site's signed user token; passed on).
+ * origin of this script), `data-user-token` (the host site's signed user token; passed on),
+ * `data-push-sw` (the path of the host's one-line push worker, `importScripts('https://HOST/push-sw.js')`;
+ * passed on, see MountOptions.pushWorker).
  * Global: `window.ChatHybrid` = `{ open(), close() }`; its presence also stops a second copy.
  */
 import type { Locale } from '../shared/types.js';
@@ -104,6 +106,7 @@ function boot(script: HTMLScriptElement): void {
           siteKey,
           locale,
           userToken: data.userToken,
+          pushWorker: data.pushSw,
           onClose() {
             setExpanded(false);
             button.focus();

@@ -16,6 +16,7 @@ export function mount(options: MountOptions): WidgetHandle {
     siteKey: options.siteKey,
     locale,
     userToken: options.userToken,
+    pushWorker: options.pushWorker,
   });
   const panel = document.createElement('chat-hybrid-panel');
   panel.client = client;

@@ -185,6 +185,10 @@ export class ChatPanel extends LitElement {
           fullPageUrl,
           onFilter: (filter) => void client.listTickets(filter),
           onOpen: (conversation) => client.open(conversation),
+          alerts: client.alerts,
+          push: client.push,
+          alertsError: client.alertsFailed ? t('alertsFailed') : '',
+          onAlerts: (kind, on) => void client.setAlerts(kind, on),
         });
       }
     }

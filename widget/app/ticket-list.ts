@@ -1,5 +1,7 @@
 import { css, html, nothing } from 'lit';
+import type { AlertSettingsDTO } from '../../shared/alerts.js';
 import type { TicketListFilter } from '../../shared/tickets.js';
+import type { PushState } from '../push/subscribe.js';
 import type { ConversationDTO, Locale } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
 
@@ -15,6 +17,12 @@ export interface TicketListView {
   /** A filter picked, or the same one again after loading failed. */
   onFilter(filter: TicketListFilter): void;
   onOpen(conversation: ConversationDTO): void;
+  /** A logged-in user's alert settings; null for anyone else and while loading. */
+  alerts: AlertSettingsDTO | null;
+  /** This browser's push; `unsupported` (no host worker, or no web push here) shows no button. */
+  push: PushState | 'busy';
+  alertsError: string;
+  onAlerts(kind: 'email' | 'push', on: boolean): void;
 }
 
 /** Relative time steps: below this many seconds ago, count in this unit of this many seconds. */
@@ -60,6 +68,17 @@ export function renderTicketList(v: TicketListView) {
             </ul>`
           : html`<p>${t('noTickets')}</p>`}
     ${v.fullPageUrl ? html`<a href=${v.fullPageUrl} target="_blank" rel="noopener">${t('fullPage')}</a>` : nothing}
+    ${v.alerts
+      ? html`<fieldset>
+          <label><input type="checkbox" .checked=${v.alerts.email} @change=${(e: Event) => v.onAlerts('email', (e.target as HTMLInputElement).checked)} />${t('emailAlerts')}</label>
+          ${v.push == 'denied'
+            ? html`<p>${t('pushBlocked')}</p>`
+            : v.push != 'unsupported'
+              ? html`<button type="button" class="button" aria-pressed=${v.push == 'on'} aria-disabled=${v.push == 'busy'} @click=${() => v.onAlerts('push', v.push != 'on')}>${t('pushLabel')}</button>`
+              : nothing}
+          <p role="alert">${v.alertsError}</p>
+        </fieldset>`
+      : nothing}
   </div>`;
 }
 
@@ -116,6 +135,16 @@ export const ticketListStyles = css`
   .tickets p {
     font-size: 12px;
     color: var(--_muted);
+  }
+  .tickets fieldset {
+    margin: 16px 0 0;
+    padding: 0;
+    border: 0;
+  }
+  .tickets label {
+    display: block;
+    margin-bottom: 8px;
+    font-weight: 600;
   }
   .tickets a {
     display: inline-block;

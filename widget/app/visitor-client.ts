@@ -6,6 +6,7 @@
  * last seq it holds and then flushes its outbox. The server's broadcasts only make that faster.
  */
 import { io, type Socket } from 'socket.io-client';
+import type { AlertSettingsDTO } from '../../shared/alerts.js';
 import { ConversationStream, StreamError, type StreamTransport } from '../../shared/conversation-stream.js';
 import { RETRYABLE_CODES, type ErrorBody } from '../../shared/errors.js';
 import { API, type UploadResult } from '../../shared/api.js';
@@ -24,6 +25,7 @@ import type {
   SyncResult,
   TypingDTO,
 } from '../../shared/types.js';
+import { PushError, disablePush, enablePush, pushState, sent, type AlertSend, type PushState } from '../push/subscribe.js';
 import { VISITOR_TOKEN_KEY, conversationKey, readStorage, writeStorage } from '../storage.js';
 
 type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
@@ -53,6 +55,8 @@ export interface VisitorClientOptions {
   locale: Locale;
   /** The host site's signed token for its logged-in user, sent in the handshake. */
   userToken?: string;
+  /** The host's own push worker (MountOptions.pushWorker); without it there is no web push. */
+  pushWorker?: string | undefined;
 }
 
 export interface StartInput {
@@ -85,6 +89,12 @@ export class VisitorClient {
   ticketsFailed = false;
   /** The conversation shown was opened from the list, so going back returns there. */
   fromList = false;
+  /** A logged-in user's alert settings, shown under "My tickets"; null until loaded, and for anyone else. */
+  alerts: AlertSettingsDTO | null = null;
+  /** This browser's web push (`unsupported` without the host's worker); `busy` while it changes. */
+  push: PushState | 'busy' = 'unsupported';
+  /** The last change of the alert settings failed (the browser could not, or the server did not). */
+  alertsFailed = false;
 
   readonly options: VisitorClientOptions;
   private readonly socket: VisitorSocket;
@@ -185,11 +195,41 @@ export class VisitorClient {
     this.tickets = null;
     this.ticketsFailed = false;
     this.emit();
+    if (this.options.userToken) void this.loadAlerts();
     const res = await this.request('tickets:list', { filter });
     if (this.phase !== 'tickets' || this.ticketFilter !== filter) return;
     if (res.ok) this.tickets = newestFirst(res.data);
     else this.ticketsFailed = true;
     this.emit();
+  }
+
+  /**
+   * Turns email alerts or this browser's push on or off. Push only from a click: turning it on
+   * asks the browser's permission, then subscribes through the host's worker.
+   */
+  async setAlerts(kind: 'email' | 'push', on: boolean): Promise<void> {
+    const alerts = this.alerts;
+    const worker = this.options.pushWorker!;
+    if (!alerts || (kind == 'push' && this.push == 'busy')) return;
+    const send: AlertSend = (event, payload) => this.request(event, payload);
+    this.alertsFailed = false;
+    // Email shows the change at once, and takes it back if the server says no.
+    if (kind == 'email') this.alerts = { ...alerts, email: on };
+    else this.push = 'busy';
+    this.emit();
+    try {
+      this.alerts = await (kind == 'email'
+        ? sent(this.request('alerts:set', { email: on }))
+        : on
+          ? enablePush(send, alerts.vapidPublicKey, worker)
+          : disablePush(send, worker));
+    } catch (error) {
+      if (kind == 'email') this.alerts = { ...this.alerts!, email: !on };
+      // Blocked shows as the state itself; a prompt closed without an answer needs no words.
+      this.alertsFailed = !(error instanceof PushError && (error.reason == 'denied' || error.reason == 'dismissed'));
+    }
+    if (kind == 'push') await this.readPush(true);
+    else this.emit();
   }
 
   /** Shows a conversation from the list or the start screen; `conversation:sync` brings its messages. */
@@ -355,6 +395,24 @@ export class VisitorClient {
     if (res.status !== 401 || again) return res;
     this.session = null;
     return this.fetchApi(path, init, true);
+  }
+
+  private async loadAlerts(): Promise<void> {
+    const res = await this.request('alerts:get', {});
+    if (this.push == 'busy') return;
+    // Guests and refused tokens have no settings (FORBIDDEN): nothing is shown.
+    this.alerts = res.ok ? res.data : null;
+    await this.readPush();
+  }
+
+  /** This browser counts as on when it is subscribed and the user wants pushes. */
+  private async readPush(settled?: boolean): Promise<void> {
+    const worker = this.options.pushWorker;
+    const state = worker ? await pushState(worker) : 'unsupported';
+    // A click began a change meanwhile: that change reads the state when it is done.
+    if (this.push == 'busy' && !settled) return;
+    this.push = state == 'on' && !this.alerts?.push ? 'off' : state;
+    this.emit();
   }
 
   /** What the start screen offers: the site's settings and the ticket to continue in, if any. */

@@ -57,6 +57,10 @@ export const cs = {
   filterClosed: 'Uzavřené',
   noTickets: 'Žádné požadavky.',
   ticketsFailed: 'Vaše požadavky se nepodařilo načíst.',
+  emailAlerts: 'Posílat e-mail při změně požadavku',
+  pushLabel: 'Oznámení v prohlížeči',
+  pushBlocked: 'Váš prohlížeč oznámení z tohoto webu blokuje.',
+  alertsFailed: 'Nepodařilo se to. Zkuste to prosím později.',
 
   offlineIntro: 'Právě teď není nikdo online. Zanechte nám zprávu a ozveme se vám.',
   leaveIntro: 'Odpovíme co nejdříve a dáme vám vědět e-mailem.',

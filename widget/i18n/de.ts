@@ -57,6 +57,10 @@ export const de = {
   filterClosed: 'Geschlossen',
   noTickets: 'Keine Tickets.',
   ticketsFailed: 'Ihre Tickets konnten nicht geladen werden.',
+  emailAlerts: 'Bei Ticket-Updates per E-Mail benachrichtigen',
+  pushLabel: 'Browser-Benachrichtigungen',
+  pushBlocked: 'Ihr Browser blockiert Benachrichtigungen dieser Website.',
+  alertsFailed: 'Das hat nicht geklappt. Bitte versuchen Sie es später noch einmal.',
 
   offlineIntro: 'Gerade ist niemand online. Hinterlassen Sie uns eine Nachricht, wir melden uns bei Ihnen.',
   leaveIntro: 'Wir antworten so bald wie möglich und benachrichtigen Sie per E-Mail.',

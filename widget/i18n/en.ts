@@ -56,6 +56,10 @@ export const en = {
   filterClosed: 'Closed',
   noTickets: 'No tickets.',
   ticketsFailed: 'Your tickets could not be loaded.',
+  emailAlerts: 'Email me when a ticket is updated',
+  pushLabel: 'Browser notifications',
+  pushBlocked: 'Your browser blocks notifications from this site.',
+  alertsFailed: 'That did not work. Please try again later.',
 
   offlineIntro: 'No one is online right now. Leave us a message and we will get back to you.',
   leaveIntro: 'We will reply as soon as we can and let you know by email.',

@@ -57,6 +57,10 @@ export const sv = {
   filterClosed: 'Stängda',
   noTickets: 'Inga ärenden.',
   ticketsFailed: 'Det gick inte att läsa in dina ärenden.',
+  emailAlerts: 'Mejla mig när ett ärende uppdateras',
+  pushLabel: 'Aviseringar i webbläsaren',
+  pushBlocked: 'Din webbläsare blockerar aviseringar från den här webbplatsen.',
+  alertsFailed: 'Det gick inte. Försök igen senare.',
 
   offlineIntro: 'Ingen är online just nu. Lämna ett meddelande så återkommer vi till dig.',
   leaveIntro: 'Vi svarar så snart vi kan och meddelar dig via e-post.',

@@ -58,6 +58,10 @@ export const zh = {
   filterClosed: '已关闭',
   noTickets: '暂无工单。',
   ticketsFailed: '无法加载您的工单。',
+  emailAlerts: '工单有更新时发邮件通知我',
+  pushLabel: '浏览器通知',
+  pushBlocked: '您的浏览器已阻止本网站的通知。',
+  alertsFailed: '操作未成功，请稍后重试。',
 
   offlineIntro: '目前没有客服在线。请给我们留言，我们会尽快回复您。',
   leaveIntro: '我们会尽快回复，并通过电子邮件通知您。',

@@ -171,6 +171,9 @@ export class PortalApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
     window.addEventListener('popstate', this.onPopState);
+    // A click on a push notification, with this page already open: the push worker asks it to go there.
+    navigator.serviceWorker?.addEventListener('message', this.onWorkerMessage);
+    navigator.serviceWorker?.startMessages();
     document.documentElement.lang = this.i18n.locale;
     void this.boot();
   }
@@ -179,6 +182,7 @@ export class PortalApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('popstate', this.onPopState);
+    navigator.serviceWorker?.removeEventListener('message', this.onWorkerMessage);
     this.connection?.close();
   }
 
@@ -418,6 +422,21 @@ export class PortalApp extends LitElement {
   private readonly onHashChange = () => void this.boot();
 
   private readonly onPopState = () => this.showRoute(false);
+
+  /** `{type: 'chat-hybrid:navigate', url}` from the push worker (widget/push/push-sw.ts): a page of ours to show. */
+  private readonly onWorkerMessage = (e: MessageEvent) => {
+    const data = e.data as { type?: unknown; url?: unknown } | null;
+    if (data?.type !== 'chat-hybrid:navigate' || typeof data.url !== 'string') return;
+    let url: URL;
+    try {
+      url = new URL(data.url, location.href);
+    } catch {
+      return;
+    }
+    if (url.origin !== location.origin || !url.pathname.startsWith(API.customerPage)) return;
+    if (this.connection) this.navigate(url.pathname);
+    else location.assign(url.href);
+  };
 
   private onLocale(e: Event): void {
     const locale = (e.target as HTMLSelectElement).value;

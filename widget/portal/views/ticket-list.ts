@@ -9,6 +9,7 @@ import { describeError } from '../lib/errors.js';
 import type { PortalConnection } from '../lib/portal-connection.js';
 import { Watch } from '../lib/watch.js';
 import { baseStyles } from '../portal.styles.js';
+import './alert-settings.js';
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -147,6 +148,7 @@ export class TicketList extends LitElement {
     const tabId = (f: TicketListFilter) => `tab-${f}`;
     return html`
       <h1 tabindex="-1">${this.i18n.t('myTickets')}</h1>
+      ${this.connection?.session.kind === 'user' ? html`<portal-alert-settings .i18n=${this.i18n} .connection=${this.connection}></portal-alert-settings>` : nothing}
       <div role="tablist" aria-label=${this.i18n.t('ticketFilters')} @keydown=${this.onTabKey}>
         ${TICKET_LIST_FILTERS.map(
           (f) =>

@@ -6,10 +6,12 @@ import type { AgentDTO, ConversationDTO } from '../shared/types.js';
 import { AgentSocket, type ConnectionState } from './controllers/agent-socket.js';
 import { AttachmentClient } from './controllers/attachments.js';
 import { ConversationStreams } from './controllers/conversation-streams.js';
+import { DesktopAlerts, type AlertsState } from './controllers/desktop-alerts.js';
 import { Directory, type DirectoryData } from './controllers/directory.js';
 import { Drafts } from './controllers/drafts.js';
 import { NoteThreads } from './controllers/note-threads.js';
 import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
+import './features/alerts/alerts-menu.js';
 import './features/conversation/conversation-view.js';
 import type { ConversationChangedDetail, ConversationView } from './features/conversation/conversation-view.js';
 import './features/login/login-view.js';
@@ -311,12 +313,16 @@ export class AgentApp extends LitElement {
   @state() private toasts: Toast[] = [];
   @state() private route: Route = parseRoute(window.location.hash);
   @state() private directoryData: DirectoryData | null = null;
+  @state() private alertsState: AlertsState;
 
   @query('conversation-view') private conversationView?: ConversationView;
   @query('tickets-panel') private ticketsPanel?: TicketsPanel;
   @query('ticket-view') private ticketView?: TicketView;
 
   private readonly session = new Session();
+  /** Desktop notifications, sound and the title count while the agent looks elsewhere; push switch. */
+  private readonly alerts = new DesktopAlerts();
+  private offAlerts: (() => void) | null = null;
   private socket: AgentSocket | null = null;
   private streams: ConversationStreams | null = null;
   private notes: NoteThreads | null = null;
@@ -335,10 +341,17 @@ export class AgentApp extends LitElement {
   private queueRetryTimer: ReturnType<typeof setTimeout> | undefined;
   private toastSeq = 0;
 
+  constructor() {
+    super();
+    this.alertsState = this.alerts.state;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('storage', this.onStorage);
     window.addEventListener('hashchange', this.onHashChange);
+    this.alerts.start();
+    this.offAlerts ??= this.alerts.onChange((s) => (this.alertsState = s));
     if (this.phase === 'starting') void this.restore();
   }
 
@@ -347,11 +360,17 @@ export class AgentApp extends LitElement {
     window.removeEventListener('storage', this.onStorage);
     window.removeEventListener('hashchange', this.onHashChange);
     this.stopWorkspace();
+    this.offAlerts?.();
+    this.offAlerts = null;
+    this.alerts.stop();
   }
 
+  /** "(3) Agent workspace · 2 waiting": alerts the agent has not looked at yet, then the queue. */
   override updated(): void {
-    const waiting = this.phase === 'signed-in' ? this.lists.queued.length : 0;
-    document.title = waiting > 0 ? `(${waiting}) ${TITLE}` : TITLE;
+    const signedIn = this.phase === 'signed-in';
+    const waiting = signedIn ? this.lists.queued.length : 0;
+    const unseen = signedIn ? this.alertsState.unseen : 0;
+    document.title = `${unseen > 0 ? `(${unseen}) ` : ''}${TITLE}${waiting > 0 ? ` · ${waiting} waiting` : ''}`;
   }
 
   // Session
@@ -387,6 +406,7 @@ export class AgentApp extends LitElement {
   }
 
   private signOut(): void {
+    this.alerts.forgetPush();
     this.session.clear();
     this.showLogin('signed-out');
   }
@@ -449,6 +469,7 @@ export class AgentApp extends LitElement {
       socket.onStateChange((s) => (this.connection = s)),
       socket.onConnect(() => void this.loadLists()),
       socket.on('conversation:updated', (c) => this.onConversationUpdated(c)),
+      this.alerts.attach(socket, agent),
     ];
     this.phase = 'signed-in';
     socket.connect();
@@ -496,6 +517,7 @@ export class AgentApp extends LitElement {
       }, QUEUE_RETRY_MS);
       return;
     }
+    this.alerts.queueLoaded(res.data.queued);
     let lists = fromSnapshot(res.data);
     for (const c of replay) lists = applyUpdate(lists, c, me.id);
     this.setLists(lists);
@@ -704,6 +726,7 @@ export class AgentApp extends LitElement {
             <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
             <span class="ellipsis">${agent.name}</span>
           </span>
+          <alerts-menu .alerts=${this.alerts} .state=${this.alertsState}></alerts-menu>
           <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
         </div>
       </header>

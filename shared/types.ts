@@ -1,5 +1,6 @@
 /** Data shapes that cross the wire. Dates are ISO strings. */
 import type { Locale } from './schemas/common.js';
+import type { RatingDTO } from './workspace.js';
 import type { TicketPriority, TicketStatus } from './tickets.js';
 
 export type { Locale, TicketPriority, TicketStatus };
@@ -31,6 +32,12 @@ export interface ConversationDTO {
   endedAt: string | null;
   /** The last message or ticket change; lists sort by it, newest first. */
   lastActivityAt: string;
+  /** The team the chat was transferred to (its agents see it in their queue). */
+  teamId: string | null;
+  /** Agents' labels; customers get none. */
+  labels: string[];
+  /** The visitor's rating of the chat. */
+  rating: RatingDTO | null;
   /** Set once the conversation became a ticket; the stream stays the same. */
   ticket: TicketDTO | null;
 }

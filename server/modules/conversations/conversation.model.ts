@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { ConversationDTO, ConversationStatus, Locale, TicketChange, TicketDTO, TicketPriority, TicketStatus } from '../../../shared/types.js';
+import type { RatingScore } from '../../../shared/workspace.js';
 
 /**
  * One conversation: the live chat and, once escalated, the ticket (DESIGN.md, "The one stream").
@@ -33,6 +34,12 @@ export interface ConversationDoc {
   acceptedAt: Date | null;
   endedAt: Date | null;
   endedBy: 'visitor' | 'agent' | null;
+  /** A transfer to a team puts the chat back in the queue for that team's agents. */
+  teamId: Types.ObjectId | null;
+  /** Agents' labels, lower-case. */
+  labels: string[];
+  /** The visitor's rating at the end of the chat (once; a second rating replaces the first). */
+  rating: { score: RatingScore; comment: string | null; at: Date } | null;
 
   ticketNumber: number | null;
   ticketStatus: TicketStatus | null;
@@ -85,6 +92,9 @@ export function conversationModel(conn: Connection): ConversationModel {
       acceptedAt: { type: Date, default: null },
       endedAt: { type: Date, default: null },
       endedBy: { type: String, default: null },
+      teamId: { type: Schema.Types.ObjectId, default: null },
+      labels: { type: [String], default: [], index: true },
+      rating: { type: Schema.Types.Mixed, default: null },
 
       ticketNumber: { type: Number, default: null, index: true },
       ticketStatus: { type: String, default: null, index: true },
@@ -126,6 +136,9 @@ export function toConversationDTO(c: ConversationDoc, audience: Audience = 'agen
     acceptedAt: iso(c.acceptedAt),
     endedAt: iso(c.endedAt),
     lastActivityAt: (c.lastActivityAt ?? c.createdAt).toISOString(),
+    teamId: c.teamId ? c.teamId.toHexString() : null,
+    labels: audience === 'agent' ? (c.labels ?? []) : [],
+    rating: c.rating ? { score: c.rating.score, comment: c.rating.comment, at: c.rating.at.toISOString() } : null,
     ticket: toTicketDTO(c, audience),
   };
 }

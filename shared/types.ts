@@ -1,6 +1,6 @@
 /** Data shapes that cross the wire. Dates are ISO strings. */
 import type { Locale } from './schemas/common.js';
-import type { RatingDTO } from './workspace.js';
+import type { RatingDTO, WidgetSettings } from './workspace.js';
 import type { TicketPriority, TicketStatus } from './tickets.js';
 
 export type { Locale, TicketPriority, TicketStatus };
@@ -81,6 +81,15 @@ export interface SiteConfigDTO {
   categories: CategoryDTO[];
   /** False when no agent is signed in: the widget offers the ticket form instead of a live chat. */
   agentsOnline: boolean;
+  /**
+   * Whether live chat is offered now: some agent online (not away) and within the site's business
+   * hours. False: the widget shows the offline form. Pushed again as `site:config` when it changes.
+   */
+  available: boolean;
+  /** Why not: nobody online, or outside business hours. */
+  unavailableReason: 'no-agents' | 'closed' | null;
+  /** The site's look and texts; null: built-in. */
+  widget: WidgetSettings | null;
 }
 
 export interface AttachmentDTO {

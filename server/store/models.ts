@@ -6,6 +6,7 @@ import { alertJobModel } from '../modules/notifications/alert-job.model.js';
 import { alertPrefsModel, pushSubscriptionModel } from '../modules/notifications/alert-settings.js';
 import { guestCodeModel } from '../modules/guests/guest-code.model.js';
 import { siteModel } from '../modules/sites/site.model.js';
+import { teamModel } from '../modules/teams/team.model.js';
 import { noteModel } from '../modules/tickets/note.model.js';
 import { counterModel } from '../modules/tickets/ticket-numbers.js';
 import { attachmentModel } from '../modules/uploads/attachment.model.js';
@@ -31,6 +32,7 @@ function bindModels(conn: Connection) {
     AlertJob: alertJobModel(conn),
     PushSubscription: pushSubscriptionModel(conn),
     AlertPrefs: alertPrefsModel(conn),
+    Team: teamModel(conn),
   };
 }
 

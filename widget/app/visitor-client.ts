@@ -40,7 +40,7 @@ const MAX_PAGE_URL_LENGTH = 2000;
 /** A session token is renewed this long before it expires, and not used for a request closer to it. */
 const SESSION_MARGIN_MS = 60_000;
 /** What the start screen offers when the site's settings could not be read: the live chat, as before tickets. */
-const FALLBACK_CONFIG: SiteConfigDTO = { categories: [...DEFAULT_CATEGORIES], agentsOnline: true };
+const FALLBACK_CONFIG: SiteConfigDTO = { categories: [...DEFAULT_CATEGORIES], agentsOnline: true, available: true, unavailableReason: null, widget: null };
 
 /**
  * `connecting`: waiting for the first answer about the visitor's chat; `prechat`: the start screen

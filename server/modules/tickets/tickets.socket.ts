@@ -1,4 +1,5 @@
 /** Ticket, site and session commands of both namespaces; the rules live in the services. */
+import type { SiteConfigDTO } from '../../../shared/types.js';
 import type { AgentHandlers, AgentNamespace, AgentSocket, VisitorHandlers, VisitorSocket } from '../../realtime/io.js';
 import type { RateLimiter } from '../../store/rate-limiter.js';
 import { rooms } from '../../realtime/rooms.js';
@@ -42,6 +43,12 @@ async function agentsOnline(agents: AgentNamespace): Promise<boolean> {
   return (await agents.fetchSockets()).length > 0;
 }
 
+/** What the widget offers now. Routing (issue 5) refines `available` with presence and business hours. */
+async function siteConfig(deps: Deps, siteKey: string): Promise<SiteConfigDTO> {
+  const [categories, online, site] = await Promise.all([deps.sites.categories(siteKey), agentsOnline(deps.agents), deps.sites.get(siteKey)]);
+  return { categories, agentsOnline: online, available: online, unavailableReason: online ? null : 'no-agents', widget: site.widget ?? null };
+}
+
 export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<VisitorHandlers, 'session:get' | 'site:config' | 'conversation:leave-message' | 'ticket:create' | 'tickets:list'> {
   const { customer, identity } = socket.data;
   const limits = ticketLimits(deps.limits);
@@ -53,7 +60,7 @@ export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<V
   };
   return {
     'session:get': async () => deps.sessions.issue(customer, identity),
-    'site:config': async () => ({ categories: await deps.sites.categories(customer.siteKey), agentsOnline: await agentsOnline(deps.agents) }),
+    'site:config': () => siteConfig(deps, customer.siteKey),
     'conversation:leave-message': async (input) => {
       await limitNewTicket(input.email);
       return deps.tickets.leaveMessage(customer, input);
@@ -75,7 +82,7 @@ export function ticketAgentHandlers(
   const agent = socket.data.agent;
   return {
     // Agents work on the default site's categories until sites get their own admin screens.
-    'site:config': async () => ({ categories: await deps.sites.categories('default'), agentsOnline: await agentsOnline(deps.agents) }),
+    'site:config': () => siteConfig(deps, 'default'),
     'agents:list': async () => (await deps.agentModel.find({ active: true }).sort({ name: 1 }).limit(1000).lean()).map(toAgentDTO),
     'tickets:list': async (input) => {
       await socket.join(rooms.tickets);

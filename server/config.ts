@@ -56,6 +56,10 @@ const envSchema = z
     OUTBOX_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(60),
     /** How often each node looks for due jobs (it is also woken at once by jobs it creates). */
     OUTBOX_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1000),
+    /** How often each node marks its agents' sockets alive; an agent with no mark fresher than 3× this is offline (a crashed node's too). */
+    AGENT_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+    /** An online agent without activity in the agent UI this long counts as away (and gets no new chats). */
+    AGENT_AWAY_AFTER_MINUTES: z.coerce.number().min(0.01).max(24 * 60).default(10),
   })
   .refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together',
@@ -92,6 +96,7 @@ export interface Config {
     allowHttpPushEndpoints: boolean;
   };
   outbox: { maxAttempts: number; retryBaseMs: number; leaseMs: number; pollMs: number };
+  presence: { heartbeatMs: number; awayAfterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -134,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseMs: Math.round(e.OUTBOX_LEASE_SECONDS * 1000),
       pollMs: e.OUTBOX_POLL_MS,
     },
+    presence: { heartbeatMs: Math.round(e.AGENT_HEARTBEAT_SECONDS * 1000), awayAfterMs: Math.round(e.AGENT_AWAY_AFTER_MINUTES * 60_000) },
   };
 }
 

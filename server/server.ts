@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { AdminService } from './modules/admin/admin.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { cannedAgentHandlers, cannedBroadcaster } from './modules/canned/canned.socket.js';
+import { CannedService } from './modules/canned/canned.service.js';
+import { collisionAgentHandlers } from './modules/collision/collision.socket.js';
+import { ConversationViewers } from './modules/collision/viewers.js';
 import { conversationAgentHandlers, conversationVisitorHandlers } from './modules/conversations/conversations.socket.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { CustomerSessions } from './modules/customers/customer-identity.js';
@@ -16,21 +21,30 @@ import { createMailer } from './modules/mail/mailer.js';
 import { AlertSettings } from './modules/notifications/alert-settings.js';
 import { alertAgentHandlers, alertVisitorHandlers } from './modules/notifications/alerts.socket.js';
 import { AlertsService } from './modules/notifications/alerts.service.js';
+import { createRouting, routingAgentHandlers } from './modules/routing/routing.js';
 import { SitesService } from './modules/sites/sites.service.js';
+import { TeamsService } from './modules/teams/teams.service.js';
 import { TicketNumbers } from './modules/tickets/ticket-numbers.js';
 import { ticketAgentHandlers, ticketVisitorHandlers } from './modules/tickets/tickets.socket.js';
 import { TicketsService } from './modules/tickets/tickets.service.js';
 import { UploadsService } from './modules/uploads/uploads.service.js';
 import { VisitorsService } from './modules/visitors/visitors.service.js';
+import { ratingAgentHandlers, ratingVisitorHandlers } from './modules/ratings/ratings.socket.js';
+import { RatingsService } from './modules/ratings/ratings.service.js';
+import { TranscriptsService } from './modules/ratings/transcripts.service.js';
+import { readBroadcaster, workspaceAgentHandlers } from './modules/workspace/workspace.socket.js';
+import { WorkspaceService } from './modules/workspace/workspace.service.js';
 import { agentEventSchemas, visitorEventSchemas } from '../shared/schemas/index.js';
 import type { AgentClientToServer, VisitorClientToServer } from '../shared/events.js';
 import { conversationBroadcaster } from './realtime/broadcast.js';
 import { bindHandlers, InFlight } from './realtime/define-handler.js';
 import { createIo } from './realtime/io.js';
+import { rooms } from './realtime/rooms.js';
 import { socketPresence } from './realtime/presence.js';
 import type { Mailer } from './modules/mail/mailer.js';
 import { loadSecrets } from './secrets.js';
 import { Claims } from './store/claims.js';
+import { DocLocks } from './store/doc-locks.js';
 import { RateLimiter } from './store/rate-limiter.js';
 import { createModels, type Models } from './store/models.js';
 import { openStore, type Store } from './store/store.js';
@@ -120,7 +134,24 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     conversations.ticketHooks = tickets;
     conversations.attachments = uploads;
     conversations.alerts = alerts;
+    const routing = createRouting({ models, claims, chats: conversations, notes: tickets, sites, visitors, agents, presence: config.presence, log: log.child({ module: 'routing' }) });
+    const rosterLocks = new DocLocks();
+    const teams = new TeamsService(models.Team, models.Agent, rosterLocks);
+    const admin = new AdminService({
+      agents: models.Agent,
+      teams,
+      sites,
+      auth,
+      claims,
+      locks: rosterLocks,
+      mailer,
+      publicUrl: () => publicUrl,
+      // The room every socket of the agent joins at the handshake; with an adapter this reaches every node.
+      disconnectAgent: (id) => agents.in(rooms.agent(id)).disconnectSockets(true),
+      log: log.child({ module: 'admin' }),
+    });
     app = createApp({
+      admin: { service: admin, teams },
       store,
       auth,
       sessions,
@@ -136,15 +167,26 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const inFlight = new InFlight();
     const socketLog = log.child({ module: 'realtime' });
     const conversationDeps = { conversations, visitors, agents };
-    const ticketDeps = { tickets, sites, sessions, limiter, limits: config.ticketLimits, agentModel: models.Agent, agents };
+    const ticketDeps = { tickets, sites, sessions, limiter, limits: config.ticketLimits, agentModel: models.Agent, siteConfig: (siteKey: string) => routing.routing.siteConfig(siteKey) };
     const alertDeps = { settings: alertSettings, vapidPublicKey: secrets.vapid.publicKey };
+    const ratingDeps = {
+      ratings: new RatingsService({ chats: conversations, conversations: models.Conversation, agents: models.Agent }),
+      transcripts: new TranscriptsService({ chats: conversations, messages: models.Message, limiter, mailer, log: log.child({ module: 'transcripts' }) }),
+    };
+    const cannedDeps = { canned: new CannedService(models.CannedReply, cannedBroadcaster(agents)) };
+    const workspaceDeps = {
+      workspace: new WorkspaceService({ conversations: models.Conversation, messages: models.Message, reads: models.ReadMarker, chats: conversations, events: readBroadcaster(agents) }),
+    };
     visitors.on('connection', (socket) => {
-      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps) };
+      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps), ...ratingVisitorHandlers(socket, ratingDeps) };
       bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));
     });
+    const viewers = new ConversationViewers(agents, log.child({ module: 'collision' }));
     agents.on('connection', (socket) => {
-      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps) };
-      bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));
+      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps), ...cannedAgentHandlers(socket, cannedDeps), ...workspaceAgentHandlers(socket, workspaceDeps), ...ratingAgentHandlers(socket, ratingDeps), ...routingAgentHandlers(socket, routing) };
+      // Collision warnings wrap the conversations module's `typing:set`: agent typing also reaches the other viewers.
+      const withCollision = { ...handlers, ...collisionAgentHandlers(socket, { conversations, viewers }, handlers['typing:set']) };
+      bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, withCollision, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -159,6 +201,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     publicUrl ||= config.port === 0 ? url : `http://localhost:${port}`;
     log.info({ url: publicUrl, agentUi: `${publicUrl}/agent/`, demo: `${publicUrl}/demo` }, 'listening');
     alerts.worker.start();
+    routing.routing.start();
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -168,6 +211,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await inFlight.drain(10_000);
         // Attempts under way finish (and are recorded); what is left waits in the store for any node.
         await alerts.worker.stop(10_000);
+        routing.routing.stop();
         await io.close(); // disconnects every socket; clients reconnect elsewhere and resync
         http.closeAllConnections();
         mailer.close();

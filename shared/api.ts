@@ -16,8 +16,21 @@
  * - POST /api/guest/verify           GuestVerifyInput -> CustomerSessionDTO for that ticket only.
  *
  * Admins (token: agent session of an admin)
+ * - GET  /api/admin/sites            -> SiteDTO[] (the default site always among them)
  * - GET  /api/admin/sites/:siteKey   -> SiteDTO, including the identity secret hosts sign user tokens with
- * - PATCH /api/admin/sites/:siteKey  SiteUpdateInput -> SiteDTO
+ * - PATCH /api/admin/sites/:siteKey  SiteSettingsInput (shared/schemas/admin.ts) -> SiteDTO
+ * - GET  /api/admin/agents           -> AgentProfileDTO[]
+ * - POST /api/admin/agents           InviteAgentInput -> AgentInviteResult; mails `${PUBLIC_URL}/agent/#/invite/<token>`
+ *                                    (valid 7 days). An invited agent cannot sign in until they set a password.
+ * - PATCH /api/admin/agents/:id      UpdateAgentInput -> AgentProfileDTO. `active: false` ends the agent's sessions
+ *                                    and live sockets; a change that would leave no active admin is CONFLICT.
+ * - POST /api/admin/agents/:id/invite  a new invitation link (the old one stops working) -> AgentInviteResult
+ * - GET  /api/admin/teams            -> TeamDTO[];  POST TeamInput -> TeamDTO (a taken name is CONFLICT)
+ * - PATCH /api/admin/teams/:id       TeamInput -> TeamDTO;  DELETE -> 204, and the team leaves every agent's teamIds
+ *
+ * Invitations (no session)
+ * - POST /api/auth/invite/accept     AcceptInviteInput {token, password} -> LoginResult (signed in). An unknown or
+ *                                    used link is NOT_FOUND, an expired one UNAUTHORIZED with details.reason 'expired'.
  * - GET  /api/admin/alerts           ?state=&limit= -> AlertJobList: the alert outbox, newest first, with counts
  *                                    per state; failed deliveries stay listed with their last error.
  * - POST /api/admin/alerts/:id/retry a failed job gets a fresh run of attempts -> AlertJobDTO
@@ -31,6 +44,7 @@
  *                                    never send to servers.
  */
 import type { AttachmentDTO, CategoryDTO } from './types.js';
+import type { AgentProfileDTO, BusinessHours, RoutingMode, WidgetSettings } from './workspace.js';
 
 export const API = {
   uploads: '/api/uploads',
@@ -43,6 +57,18 @@ export const API = {
   adminAlerts: '/api/admin/alerts',
   adminAlertRetry: (id: string) => `/api/admin/alerts/${encodeURIComponent(id)}/retry`,
   customerPage: '/tickets/',
+} as const;
+
+/** The agent UI's admin paths, apart from API so the widget's bundle does not carry them. */
+export const ADMIN_API = {
+  sites: '/api/admin/sites',
+  site: (siteKey: string) => `/api/admin/sites/${encodeURIComponent(siteKey)}`,
+  agents: '/api/admin/agents',
+  agent: (id: string) => `/api/admin/agents/${encodeURIComponent(id)}`,
+  agentInvite: (id: string) => `/api/admin/agents/${encodeURIComponent(id)}/invite`,
+  teams: '/api/admin/teams',
+  team: (id: string) => `/api/admin/teams/${encodeURIComponent(id)}`,
+  acceptInvite: '/api/auth/invite/accept',
 } as const;
 
 export interface UploadResult {
@@ -67,6 +93,23 @@ export interface SiteDTO {
   categories: CategoryDTO[];
   /** HS256 secret the host signs its users' tokens with. Admins only. */
   identitySecret: string;
+  routing: RoutingMode;
+  /** Null: always open. */
+  businessHours: BusinessHours | null;
+  /** Null: the widget's built-in look and texts. */
+  widget: WidgetSettings | null;
+  /** Normalized origins (`https://shop.example.com`); empty: any. Stored only for now; enforced by a later change. */
+  allowedOrigins: string[];
+}
+
+/** The answer to an invitation (POST /api/admin/agents and .../invite). */
+export interface AgentInviteResult {
+  agent: AgentProfileDTO;
+  /**
+   * sent: handed to the SMTP server; file: no SMTP_URL, the mail was written under DATA_DIR/mail
+   * (and the link logged); failed: not delivered, send it again later.
+   */
+  mail: 'sent' | 'file' | 'failed';
 }
 
 /**

@@ -28,6 +28,14 @@ import type {
 } from './schemas/tickets.js';
 import type { AlertSettingsInput, PushSubscribeInput, PushUnsubscribeInput } from './schemas/alerts.js';
 import type { AlertSettingsDTO } from './alerts.js';
+import type { RateInput, TranscriptInput } from './schemas/ratings.js';
+import type { AgentRatingDTO, TranscriptSentDTO } from './workspace.js';
+import type { CannedRef, LabelsInput, ReadInput, ReadsListInput, SaveCannedInput, SearchInput } from './schemas/canned.js';
+import type { CannedReplyDTO, ReadMarkerDTO } from './workspace.js';
+import type { ConversationViewInput } from './schemas/collision.js';
+import type { ViewersDTO } from './workspace.js';
+import type { PresenceSetInput, TransferInput } from './schemas/routing.js';
+import type { PresenceDTO, QueuePositionDTO, TeamDTO } from './workspace.js';
 import type {
   AgentDTO,
   ConversationDTO,
@@ -96,12 +104,26 @@ export interface VisitorClientToServer {
   /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
   'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
   'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
+  /**
+   * Rates a chat once an agent took it (or it ended): 1 terrible … 5 fantastic, optional comment.
+   * Rating again replaces the rating; agents get `conversation:updated`.
+   */
+  'conversation:rate': Command<RateInput, ConversationDTO>;
+  /**
+   * Emails the conversation as the visitor sees it to the conversation's email, or to `email` when it
+   * has none (which is then kept on it). In the conversation's language; RATE_LIMITED after 3 an hour.
+   */
+  'conversation:transcript': Command<TranscriptInput, TranscriptSentDTO>;
 }
 
 export interface VisitorServerToClient {
   'message:created': (message: MessageDTO) => void;
   'conversation:updated': (conversation: ConversationDTO) => void;
   'typing:changed': (typing: TypingDTO) => void;
+  /** To the visitor of a waiting chat, whenever its place in the queue or the estimated wait changes. */
+  'queue:position': (position: QueuePositionDTO) => void;
+  /** To a site's visitors whenever what the widget should offer changes (agents came or went, opening hours). */
+  'site:config': (config: SiteConfigDTO) => void;
 }
 
 export interface AgentClientToServer {
@@ -137,6 +159,38 @@ export interface AgentClientToServer {
   /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
   'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
   'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
+  /** Average rating per agent over the last 90 days: an agent gets their own, an admin every agent's. */
+  'ratings:summary': Command<Empty, AgentRatingDTO[]>;
+  /**
+   * The agent's view opened (`viewing: true`) or closed a conversation; returns who views it now,
+   * the asking agent included. Agent typing (`typing:set`) shows there too. Send again after a reconnect.
+   */
+  'conversation:view': Command<ConversationViewInput, ViewersDTO>;
+  /** The shared canned replies and the asking agent's personal ones, sorted by shortcut. */
+  'canned:list': Command<Empty, CannedReplyDTO[]>;
+  /** Creates (no id) or changes a canned reply. Shared: admins only; personal: the owner only; a taken shortcut is a CONFLICT. */
+  'canned:save': Command<SaveCannedInput, CannedReplyDTO>;
+  'canned:delete': Command<CannedRef, null>;
+  /** Replaces a conversation's labels (lower-cased); every agent who sees it gets `conversation:updated`. */
+  'conversation:labels': Command<LabelsInput, ConversationDTO>;
+  /** The agent has seen the conversation up to `seq` (only ever raised); the agent's other tabs get `reads:changed`. */
+  'conversation:read': Command<ReadInput, null>;
+  /** The asking agent's last read seq per conversation (absent: never read). */
+  'reads:list': Command<ReadsListInput, Record<string, number>>;
+  /** Chats and tickets by ticket number, visitor email (prefix), name, subject or recent message text; newest activity first. */
+  search: Command<SearchInput, ConversationDTO[]>;
+  /** The agent's chosen status (persisted); every agent gets `presence:changed`. */
+  'presence:set': Command<PresenceSetInput, PresenceDTO>;
+  /** The agent did something (sent by the UI on input, at most every 30 s): resets the auto-away timer. */
+  'presence:activity': Command<Empty, null>;
+  /** Every active agent's presence and load. */
+  'presence:list': Command<Empty, PresenceDTO[]>;
+  /**
+   * Hands a live chat to another agent (CONFLICT when they are full or offline) or back to a team's
+   * queue; the note becomes an internal note. Only the chat's agent or an admin.
+   */
+  'conversation:transfer': Command<TransferInput, ConversationDTO>;
+  'teams:list': Command<Empty, TeamDTO[]>;
 }
 
 export interface AgentServerToClient {
@@ -146,4 +200,12 @@ export interface AgentServerToClient {
   'typing:changed': (typing: TypingDTO) => void;
   /** To agents who opened the conversation. */
   'note:created': (note: NoteDTO) => void;
+  /** To every tab of the agent who read (multi-device unread counts). */
+  'reads:changed': (read: ReadMarkerDTO) => void;
+  /** A canned reply this agent can use was added, changed or removed: ask `canned:list` again. */
+  'canned:changed': (change: { id: string }) => void;
+  /** To agents viewing the conversation, whenever who views it or who of them types changes (collision warnings). */
+  'conversation:viewers': (viewers: ViewersDTO) => void;
+  /** To every agent: an agent's status or load changed. */
+  'presence:changed': (presence: PresenceDTO) => void;
 }

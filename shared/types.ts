@@ -141,6 +141,8 @@ export interface TicketListResult {
 export type SystemEvent =
   | { kind: 'chat.started' }
   | { kind: 'agent.joined'; agentName: string }
+  /** The chat went back to the queue, for the agents of a team (a transfer to one agent shows as `agent.joined`). */
+  | { kind: 'chat.transferred'; teamName: string }
   | { kind: 'chat.ended'; by: 'visitor' | 'agent' }
   /** `via`: the offline form, "leave a message" from the queue, an agent, or a chat that ended unresolved. */
   | { kind: 'ticket.created'; number: number; via: 'form' | 'queue' | 'agent' | 'chat-end' }

@@ -1,7 +1,7 @@
 /**
  * The agent workspace and routing (issue 5): what agents, teams and sites hold beyond the basics,
  * and what the live queue tells visitors. Events that carry these are in events.ts; inputs are
- * validated by shared/schemas/workspace.ts.
+ * validated by the feature's schema file in shared/schemas/ (routing, canned, admin, ratings, collision).
  */
 import type { Locale } from './schemas/common.js';
 import type { AgentDTO } from './types.js';
@@ -98,6 +98,13 @@ export interface CannedReplyDTO {
   ownerId: string | null;
 }
 
+/** How far one agent has read one conversation, on all their tabs and devices (`reads:changed`). */
+export interface ReadMarkerDTO {
+  conversationId: string;
+  /** The highest message seq the agent has seen; unread = the messages after it. */
+  seq: number;
+}
+
 export const RATING_SCORES = [1, 2, 3, 4, 5] as const;
 /** 1 terrible, 2 bad, 3 okay, 4 great, 5 fantastic. */
 export type RatingScore = (typeof RATING_SCORES)[number];
@@ -106,6 +113,24 @@ export interface RatingDTO {
   score: RatingScore;
   comment: string | null;
   at: string;
+}
+
+export const MAX_RATING_COMMENT_LENGTH = 1000;
+/** How far back `ratings:summary` averages. */
+export const RATING_SUMMARY_DAYS = 90;
+
+/** One agent's average over the rated chats of the last RATING_SUMMARY_DAYS days (`ratings:summary`). */
+export interface AgentRatingDTO {
+  agentId: string;
+  name: string;
+  /** Null when nothing was rated. */
+  average: number | null;
+  count: number;
+}
+
+/** Where `conversation:transcript` mailed the conversation. */
+export interface TranscriptSentDTO {
+  sentTo: string;
 }
 
 /** Agents with the conversation open, and which of them type (collision warnings). */

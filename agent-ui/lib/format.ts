@@ -41,6 +41,8 @@ export function systemText(event: SystemEvent): string {
       return 'Chat started';
     case 'agent.joined':
       return `${event.agentName} joined the chat`;
+    case 'chat.transferred':
+      return `Transferred to the ${event.teamName} team; waiting in the queue`;
     case 'chat.ended':
       return event.by === 'visitor' ? 'The visitor ended the chat' : 'The chat was ended by an agent';
     case 'ticket.created':

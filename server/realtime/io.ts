@@ -10,6 +10,7 @@ import { toErrorBody } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../http/errors.js';
 import type { AgentPrincipal, AuthService } from '../modules/auth/auth.service.js';
+import type { CollisionState } from '../modules/collision/viewers.js';
 import { verifyHostToken, type CustomerPrincipal, type CustomerSessions } from '../modules/customers/customer-identity.js';
 import type { SitesService } from '../modules/sites/sites.service.js';
 import { VISITOR_TOKEN, type VisitorsService } from '../modules/visitors/visitors.service.js';
@@ -25,6 +26,8 @@ export interface VisitorSocketData {
 }
 export interface AgentSocketData {
   agent: AgentPrincipal;
+  /** What this socket's views show and where its agent types (modules/collision); read across nodes by fetchSockets. */
+  collision?: CollisionState;
 }
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;

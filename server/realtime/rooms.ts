@@ -12,4 +12,8 @@ export const rooms = {
   agent: (id: string) => `agent:${id}`,
   /** Agents watching the live queue (agent namespace). */
   queue: 'queue',
+  /** Every visitor socket of one site (visitor namespace): availability pushes (`site:config`). */
+  site: (siteKey: string) => `site:${siteKey}`,
+  /** Agent sockets whose view shows one conversation now (agent namespace; collision warnings). */
+  viewers: (conversationId: string) => `viewers:${conversationId}`,
 } as const;

@@ -1,16 +1,19 @@
 import type { Connection } from 'mongoose';
 import { agentModel } from '../modules/auth/agent.model.js';
+import { cannedReplyModel } from '../modules/canned/canned.model.js';
 import { conversationModel } from '../modules/conversations/conversation.model.js';
 import { messageModel } from '../modules/conversations/message.model.js';
 import { alertJobModel } from '../modules/notifications/alert-job.model.js';
 import { alertPrefsModel, pushSubscriptionModel } from '../modules/notifications/alert-settings.js';
 import { guestCodeModel } from '../modules/guests/guest-code.model.js';
+import { agentStateModel, presenceSocketModel } from '../modules/routing/presence.model.js';
 import { siteModel } from '../modules/sites/site.model.js';
 import { teamModel } from '../modules/teams/team.model.js';
 import { noteModel } from '../modules/tickets/note.model.js';
 import { counterModel } from '../modules/tickets/ticket-numbers.js';
 import { attachmentModel } from '../modules/uploads/attachment.model.js';
 import { visitorModel } from '../modules/visitors/visitor.model.js';
+import { readMarkerModel } from '../modules/workspace/read-marker.model.js';
 import { claimModel } from './claims.js';
 import { rateModel } from './rate-limiter.js';
 
@@ -33,6 +36,10 @@ function bindModels(conn: Connection) {
     PushSubscription: pushSubscriptionModel(conn),
     AlertPrefs: alertPrefsModel(conn),
     Team: teamModel(conn),
+    PresenceSocket: presenceSocketModel(conn),
+    AgentState: agentStateModel(conn),
+    CannedReply: cannedReplyModel(conn),
+    ReadMarker: readMarkerModel(conn),
   };
 }
 

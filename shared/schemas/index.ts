@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { AgentClientToServer, VisitorClientToServer } from '../events.js';
 import { alertSettingsInput, pushSubscribeInput, pushUnsubscribeInput } from './alerts.js';
+import { rateInput, transcriptInput } from './ratings.js';
+import { cannedRef, labelsInput, readInput, readsListInput, saveCannedInput, searchInput } from './canned.js';
+import { conversationViewInput } from './collision.js';
+import { presenceSetInput, transferInput } from './routing.js';
 import { agentEndInput, conversationRef, empty, sendMessageInput, startConversationInput, syncInput, typingInput } from './conversations.js';
 import {
   addNoteInput,
@@ -12,9 +16,14 @@ import {
   updateTicketInput,
 } from './tickets.js';
 
+export * from './admin.js';
 export * from './alerts.js';
+export * from './canned.js';
+export * from './collision.js';
 export * from './common.js';
 export * from './conversations.js';
+export * from './ratings.js';
+export * from './routing.js';
 export * from './tickets.js';
 
 /** The schema of every inbound event: the server validates each payload against these before a handler runs. */
@@ -34,6 +43,8 @@ export const visitorEventSchemas = {
   'alerts:set': alertSettingsInput,
   'push:subscribe': pushSubscribeInput,
   'push:unsubscribe': pushUnsubscribeInput,
+  'conversation:rate': rateInput,
+  'conversation:transcript': transcriptInput,
 } satisfies Record<keyof VisitorClientToServer, z.ZodType>;
 
 export const agentEventSchemas = {
@@ -54,4 +65,18 @@ export const agentEventSchemas = {
   'alerts:set': alertSettingsInput,
   'push:subscribe': pushSubscribeInput,
   'push:unsubscribe': pushUnsubscribeInput,
+  'ratings:summary': empty,
+  'conversation:view': conversationViewInput,
+  'canned:list': empty,
+  'canned:save': saveCannedInput,
+  'canned:delete': cannedRef,
+  'conversation:labels': labelsInput,
+  'conversation:read': readInput,
+  'reads:list': readsListInput,
+  search: searchInput,
+  'presence:set': presenceSetInput,
+  'presence:activity': empty,
+  'presence:list': empty,
+  'conversation:transfer': transferInput,
+  'teams:list': empty,
 } satisfies Record<keyof AgentClientToServer, z.ZodType>;

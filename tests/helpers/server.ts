@@ -36,6 +36,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     OUTBOX_RETRY_BASE_SECONDS: '0.2',
     OUTBOX_LEASE_SECONDS: '2',
     PUSH_ALLOW_HTTP_ENDPOINTS: 'true',
+    // Presence on a test's time scale: an agent whose node stops heartbeating is offline after 1.5 s.
+    AGENT_HEARTBEAT_SECONDS: '0.5',
     ...env,
   });
   const server = await startServer(config);

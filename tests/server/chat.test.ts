@@ -72,6 +72,8 @@ describe('a live chat from visitor to agent', () => {
   it('when two agents accept the same chat at once, exactly one wins, every time', async () => {
     const [a1, a2] = [await newAgent('Cleo'), await newAgent('Dan')];
     const rounds = 8;
+    // Room for every chat: this is about the race for one chat, not about capacity (routing.test.ts).
+    await server.models.Agent.updateMany({ name: { $in: ['Cleo', 'Dan'] } }, { $set: { maxChats: rounds } });
     const convs = await Promise.all(Array.from({ length: rounds }, async () => startChat(await connectVisitor(server.url))));
     for (const conv of convs) {
       const [r1, r2] = await Promise.all([

@@ -39,7 +39,16 @@ export class AuthService {
       await verify(await this.dummyHash, password);
       throw new AppError('UNAUTHORIZED', 'Wrong email or password');
     }
+    if (agent.inviteHash) {
+      // Invited, no password yet (the stored hash is of random bytes nobody knows).
+      throw new AppError('UNAUTHORIZED', 'This account is not set up yet: open the invitation link from your email to choose a password', { reason: 'invited' });
+    }
     if (!(await verify(agent.passwordHash, password))) throw new AppError('UNAUTHORIZED', 'Wrong email or password');
+    return this.issueSession(agent);
+  }
+
+  /** A session for an agent whose credentials were just checked (a password, or an invitation being accepted). */
+  issueSession(agent: Pick<AgentDoc, '_id' | 'email' | 'name' | 'role' | 'tokenVersion'>): LoginResult {
     const token = jwt.sign({ ver: agent.tokenVersion } satisfies Omit<SessionClaims, 'sub'>, this.jwtSecret, {
       algorithm: 'HS256',
       subject: agent._id.toHexString(),

@@ -40,6 +40,18 @@ export interface AlertRecorder {
   record(conversation: ConversationDoc, message: { id: Types.ObjectId; authorType: 'visitor' | 'agent' | 'system'; system: SystemEvent | null }): Promise<void>;
 }
 
+/**
+ * Capacity and routing; set by the routing module. Each live chat of an agent holds one of the
+ * agent's capacity slots (a claim per slot, so no agent exceeds maxChats on any number of nodes).
+ */
+export interface RoutingHooks {
+  /** Takes one of the agent's free slots for the chat (again for the same chat: true); false when the agent is full. */
+  reserveSlot(agentId: string, conversationId: string): Promise<boolean>;
+  releaseSlot(agentId: string, conversationId: string): Promise<void>;
+  /** A chat was queued, assigned, ended or left the queue: route the site's queue, tell its waiting visitors. */
+  changed(conversation: ConversationDoc): void;
+}
+
 /** Turns uploaded files into a message's attachments; set by the uploads module. */
 export interface AttachmentBinder {
   bind(ids: readonly string[], uploaderKey: string, conversationId: string): Promise<AttachmentDTO[]>;
@@ -86,6 +98,7 @@ export class ConversationsService {
   ticketHooks: TicketHooks | null = null;
   attachments: AttachmentBinder | null = null;
   alerts: AlertRecorder | null = null;
+  routing: RoutingHooks | null = null;
 
   constructor(
     private readonly conversations: ConversationModel,
@@ -142,6 +155,7 @@ export class ConversationsService {
       await this.appendSystem(conv._id, { kind: 'chat.started' }, 'start');
       const fresh = await this.load(conv._id);
       this.events.conversationUpdated(fresh, true);
+      this.routing?.changed(fresh);
       return this.page(fresh, 0, 'customer');
     }
     throw new AppError('UNAVAILABLE', 'Could not start the chat; please try again');
@@ -213,15 +227,32 @@ export class ConversationsService {
       if (conv.agentId?.toHexString() === agent.id) return toConversationDTO(conv);
       throw new AppError('CONFLICT', conv.status === 'ended' ? 'This chat has ended' : 'Another agent already took this chat');
     }
-    const claimId = `assign:${conv._id.toHexString()}:${conv.assignments + 1}`;
+    const result = await this.assign(conv, agent);
+    if (result === 'full') throw new AppError('CONFLICT', 'You already have as many live chats as you can take; end one before accepting another');
+    if (result === 'taken') throw new AppError('CONFLICT', 'Another agent already took this chat');
+    return toConversationDTO(result);
+  }
+
+  /**
+   * Gives a queued chat to an agent (accept, and the router): first one of the agent's capacity
+   * slots, then the claim on this assignment, which exactly one agent wins; a loser gives its slot back.
+   */
+  async assign(conv: ConversationDoc, agent: { id: string; name: string }): Promise<ConversationDoc | 'full' | 'taken'> {
+    const id = conv._id.toHexString();
+    if (this.routing && !(await this.routing.reserveSlot(agent.id, id))) return 'full';
+    const claimId = `assign:${id}:${conv.assignments + 1}`;
     if (!(await this.claims.take(claimId, `${agent.id}|${agent.name}`))) {
       const held = await this.claims.get(claimId);
       const [ownerId, ownerName] = (held?.owner ?? '').split('|');
-      // The winner may have crashed before recording the assignment: finish it on their behalf.
-      if (ownerId && ownerId !== agent.id) await this.recordAssignment(conv, ownerId, ownerName ?? '');
-      if (ownerId !== agent.id) throw new AppError('CONFLICT', 'Another agent already took this chat');
+      if (ownerId !== agent.id) {
+        await this.routing?.releaseSlot(agent.id, id);
+        // The winner may have crashed before recording the assignment: finish it on their behalf
+        // (a transfer's claim names a team, not an agent: nothing to finish).
+        if (ownerId && /^[0-9a-f]{24}$/.test(ownerId)) await this.recordAssignment(conv, ownerId, ownerName ?? '');
+        return 'taken';
+      }
     }
-    return toConversationDTO(await this.recordAssignment(conv, agent.id, agent.name));
+    return this.recordAssignment(conv, agent.id, agent.name);
   }
 
   /** Ends the live chat. `resolved` (agents only) keeps an unresolved chat from becoming a pending ticket. */
@@ -234,6 +265,7 @@ export class ConversationsService {
     // happen once, the "ended" line, is guarded by its fixed client id instead.
     await this.updateDoc(conv._id, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } }, { status: { $ne: 'ended' } });
     await this.claims.release(openChatKey(conv.siteKey, conv.visitorId.toHexString(), conv.customerUserId), conv._id.toHexString());
+    if (conv.agentId) await this.routing?.releaseSlot(conv.agentId.toHexString(), conv._id.toHexString());
     const ended = await this.appendSystem(conv._id, { kind: 'chat.ended', by }, 'end');
     if (ended.created) {
       await this.announce(conv._id, ended.message, true);
@@ -246,6 +278,7 @@ export class ConversationsService {
   async closeLive(conv: ConversationDoc, by: 'visitor' | 'agent'): Promise<void> {
     await this.updateDoc(conv._id, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } }, { status: { $ne: 'ended' } });
     await this.claims.release(openChatKey(conv.siteKey, conv.visitorId.toHexString(), conv.customerUserId), conv._id.toHexString());
+    if (conv.agentId) await this.routing?.releaseSlot(conv.agentId.toHexString(), conv._id.toHexString());
   }
 
   async queue(agent: AgentPrincipal): Promise<QueueSnapshot> {
@@ -334,6 +367,7 @@ export class ConversationsService {
     const conv = await this.load(conversationId);
     this.events.messageCreated(conv, message);
     this.events.conversationUpdated(conv, statusChanged || conv.status === 'queued');
+    if (statusChanged) this.routing?.changed(conv);
   }
 
   async page(conv: ConversationDoc, afterSeq: number, audience: Audience): Promise<SyncResult> {

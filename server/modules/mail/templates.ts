@@ -207,7 +207,7 @@ function format(template: string, values: Record<string, string | number>): stri
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Safe in text and in quoted attribute values alike. */
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
@@ -410,4 +410,19 @@ export function pushAlertText(
     v.updates > 1 ? format(d.pushUpdatedMany, { updates: plural(locale, d.updates, v.updates) }) : d.pushUpdated;
   const body = { open: updated, pending: d.pushPending, solved: d.pushSolved, closed: d.pushClosed }[v.status];
   return { title, body };
+}
+
+/**
+ * Invites a new agent to the workspace (English only: agents work in the English agent UI). `link`
+ * must be an absolute http(s) URL; names are the admin's own text and are put on one line.
+ */
+export function agentInviteMail(v: { inviteeName: string; inviterName: string; link: string; days: number }): RenderedMail {
+  requireHttpLink('agentInviteMail', v.link);
+  return render('en', 'You are invited to the support workspace', [
+    { kind: 'p', text: `Hello ${oneLine(v.inviteeName)},` },
+    { kind: 'p', text: `${oneLine(v.inviterName)} invited you to answer chats and tickets in the support workspace. Choose a password to get started:` },
+    { kind: 'button', text: 'Set your password', href: v.link },
+    { kind: 'link', intro: 'If the button does not work, copy this address into your browser:', href: v.link },
+    { kind: 'note', text: `The link works once and expires in ${v.days} ${v.days === 1 ? 'day' : 'days'}. If you did not expect this invitation, you can ignore this email.` },
+  ]);
 }

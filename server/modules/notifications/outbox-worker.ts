@@ -52,6 +52,8 @@ export interface OutboxWorkerOptions {
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
+/** Attempts one node runs at once, unless told otherwise. */
+export const DEFAULT_WORKER_CONCURRENCY = 4;
 
 export class OutboxWorker {
   /** Names this node's claims, for the logs and for an operator reading the claims collection. */
@@ -140,7 +142,7 @@ export class OutboxWorker {
         return !follower && !this.running.has(j._id);
       });
       if (todo.length === 0) return;
-      await runLimited(todo, this.opts.concurrency ?? 4, (job) => this.runOne(job));
+      await runLimited(todo, this.opts.concurrency ?? DEFAULT_WORKER_CONCURRENCY, (job) => this.runOne(job));
       if (due.length < batch) return;
     }
   }

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SiteDTO } from '../../../shared/api.js';
-import type { SiteUpdateInput } from '../../../shared/schemas/tickets.js';
+import type { SiteSettings } from '../../../shared/schemas/admin.js';
 import type { CategoryDTO } from '../../../shared/types.js';
 import { AppError, isConflict } from '../../http/errors.js';
+import { DocLocks } from '../../store/doc-locks.js';
 import type { SiteDoc, SiteModel } from './site.model.js';
 
 /** Sites change rarely and are read on every connect: keep them briefly. */
@@ -15,6 +16,7 @@ const CACHE_MS = 5_000;
 
 export class SitesService {
   private readonly cache = new Map<string, { site: SiteDoc; at: number }>();
+  private readonly writes = new DocLocks();
 
   constructor(
     private readonly sites: SiteModel,
@@ -55,10 +57,33 @@ export class SitesService {
 
   async toDTO(siteKey: string): Promise<SiteDTO> {
     const site = await this.get(siteKey);
-    return { siteKey: site._id, name: site.name, categories: await this.categories(siteKey), identitySecret: site.identitySecret };
+    return {
+      siteKey: site._id,
+      name: site.name,
+      categories: await this.categories(siteKey),
+      identitySecret: site.identitySecret,
+      // Sites stored before these settings existed lack them.
+      routing: site.routing ?? 'manual',
+      businessHours: site.businessHours ?? null,
+      widget: site.widget ?? null,
+      allowedOrigins: site.allowedOrigins ?? [],
+    };
   }
 
-  async update(siteKey: string, input: SiteUpdateInput): Promise<SiteDTO> {
+  /** Every site, the default one included (created if it was never seen), by key. */
+  async list(): Promise<SiteDTO[]> {
+    await this.get('default');
+    const keys = (await this.sites.find({}, { _id: 1 }).sort({ _id: 1 }).limit(1000).lean()).map((s) => s._id);
+    return Promise.all(keys.map((k) => this.toDTO(k)));
+  }
+
+  /** Admin changes (PATCH /api/admin/sites/:key), validated by siteSettingsInput. */
+  update(siteKey: string, input: SiteSettings): Promise<SiteDTO> {
+    // FerretDB rewrites the whole document: two admins saving different settings at once must not undo each other.
+    return this.writes.run(siteKey, () => this.applyUpdate(siteKey, input));
+  }
+
+  private async applyUpdate(siteKey: string, input: SiteSettings): Promise<SiteDTO> {
     await this.get(siteKey);
     const set: Partial<SiteDoc> = {};
     if (input.name !== undefined) set.name = input.name;
@@ -67,6 +92,11 @@ export class SitesService {
       set.categories = input.categories;
     }
     if (input.rotateIdentitySecret) set.identitySecret = randomBytes(32).toString('base64url');
+    if (input.routing !== undefined) set.routing = input.routing;
+    if (input.businessHours !== undefined) set.businessHours = input.businessHours;
+    if (input.widget !== undefined) set.widget = input.widget;
+    // Stored and shown only: refusing other origins' widgets and sockets is a later change's work.
+    if (input.allowedOrigins !== undefined) set.allowedOrigins = input.allowedOrigins;
     if (Object.keys(set).length) await this.sites.updateOne({ _id: siteKey }, { $set: set });
     this.cache.delete(siteKey);
     return this.toDTO(siteKey);

@@ -1,6 +1,6 @@
 /** Ticket, site and session commands of both namespaces; the rules live in the services. */
 import type { SiteConfigDTO } from '../../../shared/types.js';
-import type { AgentHandlers, AgentNamespace, AgentSocket, VisitorHandlers, VisitorSocket } from '../../realtime/io.js';
+import type { AgentHandlers, AgentSocket, VisitorHandlers, VisitorSocket } from '../../realtime/io.js';
 import type { RateLimiter } from '../../store/rate-limiter.js';
 import { rooms } from '../../realtime/rooms.js';
 import { toAgentDTO, type AgentModel } from '../auth/agent.model.js';
@@ -15,7 +15,8 @@ interface Deps {
   limiter: RateLimiter;
   limits: { perIpPerHour: number; perEmailPerHour: number };
   agentModel: AgentModel;
-  agents: AgentNamespace;
+  /** What the widget offers now, from presence and opening hours (modules/routing: the single source). */
+  siteConfig: (siteKey: string) => Promise<SiteConfigDTO>;
 }
 
 /**
@@ -38,17 +39,6 @@ function clientIp(socket: VisitorSocket): string {
   return direct;
 }
 
-/** Anyone signed in to the agent namespace counts as online (presence proper comes with routing). */
-async function agentsOnline(agents: AgentNamespace): Promise<boolean> {
-  return (await agents.fetchSockets()).length > 0;
-}
-
-/** What the widget offers now. Routing (issue 5) refines `available` with presence and business hours. */
-async function siteConfig(deps: Deps, siteKey: string): Promise<SiteConfigDTO> {
-  const [categories, online, site] = await Promise.all([deps.sites.categories(siteKey), agentsOnline(deps.agents), deps.sites.get(siteKey)]);
-  return { categories, agentsOnline: online, available: online, unavailableReason: online ? null : 'no-agents', widget: site.widget ?? null };
-}
-
 export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<VisitorHandlers, 'session:get' | 'site:config' | 'conversation:leave-message' | 'ticket:create' | 'tickets:list'> {
   const { customer, identity } = socket.data;
   const limits = ticketLimits(deps.limits);
@@ -60,7 +50,7 @@ export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<V
   };
   return {
     'session:get': async () => deps.sessions.issue(customer, identity),
-    'site:config': () => siteConfig(deps, customer.siteKey),
+    'site:config': () => deps.siteConfig(customer.siteKey),
     'conversation:leave-message': async (input) => {
       await limitNewTicket(input.email);
       return deps.tickets.leaveMessage(customer, input);
@@ -82,7 +72,7 @@ export function ticketAgentHandlers(
   const agent = socket.data.agent;
   return {
     // Agents work on the default site's categories until sites get their own admin screens.
-    'site:config': () => siteConfig(deps, 'default'),
+    'site:config': () => deps.siteConfig('default'),
     'agents:list': async () => (await deps.agentModel.find({ active: true }).sort({ name: 1 }).limit(1000).lean()).map(toAgentDTO),
     'tickets:list': async (input) => {
       await socket.join(rooms.tickets);

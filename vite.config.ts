@@ -12,6 +12,7 @@
  */
 import { defineConfig, type InlineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { dropWebTransportPlugin, minifyTemplatesPlugin } from './widget/build/plugins.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -34,6 +35,8 @@ export const widgetConfig: InlineConfig = {
   root,
   publicDir: false,
   logLevel: 'warn',
+  // Lit templates keep the whitespace they are written with; the widget ships without it.
+  plugins: [minifyTemplatesPlugin(), dropWebTransportPlugin()],
   build: {
     outDir: 'dist/widget/app',
     emptyOutDir: true,

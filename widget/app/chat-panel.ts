@@ -1,13 +1,13 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { API } from '../../shared/api.js';
 import { newClientId } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { ConversationDTO, Locale } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
 import { panelStyles } from './chat-panel.styles.js';
-import { define } from './define.js';
+import { data, define, internal } from './define.js';
 import { backIcon, minimiseIcon } from './icons.js';
+import './chat-end.js';
 import './message-composer.js';
 import './message-list.js';
 import type { MessageList } from './message-list.js';
@@ -47,27 +47,44 @@ declare global {
 export class ChatPanel extends LitElement {
   static override styles = [sharedStyles, panelStyles, ticketListStyles];
 
-  @property({ type: Boolean, reflect: true }) open = false;
-  /** Set before the element is connected. */
-  @property({ attribute: false }) client!: VisitorClient;
-  @property({ attribute: false }) t!: Translate;
-  @property() locale: Locale = 'en';
+  static override properties: PropertyDeclarations = {
+    open: { type: Boolean, reflect: true },
+    client: data,
+    t: data,
+    locale: {},
+    confirmingEnd: internal,
+    ending: internal,
+    endError: internal,
+    starting: internal,
+    startError: internal,
+    newWanted: internal,
+    form: internal,
+    created: internal,
+  };
 
-  @state() private confirmingEnd = false;
-  @state() private ending = false;
-  @state() private endError = '';
-  @state() private starting = false;
-  @state() private startError = '';
+  open = false;
+  /** Set before the element is connected. */
+  client!: VisitorClient;
+  t!: Translate;
+  locale: Locale = 'en';
+
+  private confirmingEnd = false;
+  private ending = false;
+  private endError = '';
+  private starting = false;
+  private startError = '';
   /** The start screen shows its form even though there is a ticket to continue in. */
-  @state() private newWanted = false;
+  private newWanted = false;
   /** "Leave a message" or a follow-up, open over the conversation with this id. */
-  @state() private form: { mode: 'leave' | 'follow'; id: string } | null = null;
+  private form: { mode: 'leave' | 'follow'; id: string } | null = null;
   /** The ticket just created, confirmed while its conversation is shown. */
-  @state() private created: { id: string; number: number } | null = null;
+  private created: { id: string; number: number } | null = null;
   /** Kept until the form's ticket exists, so sending the same form again returns that ticket. */
   private ticketClientId = newClientId();
 
   private unsubscribe: (() => void) | null = null;
+  /** The last conversation seen live here: its end is rated even when it became a ticket as it ended. */
+  private liveId = '';
   private focusWanted = false;
   private shownView = '';
 
@@ -116,7 +133,7 @@ export class ChatPanel extends LitElement {
           : nothing}
         <div class="heading">
           <h2 id="title">${title}</h2>
-          ${status ? html`<p class="status">${status}</p>` : nothing}
+          ${status ? html`<p class="status" aria-live="polite">${status}</p>` : nothing}
         </div>
         ${live
           ? this.confirmingEnd
@@ -199,6 +216,8 @@ export class ChatPanel extends LitElement {
     if (form) return this.renderForm(form, conversation);
     const ticket = conversation.ticket;
     const typing = client.agentTyping;
+    const ended = conversation.status === 'ended';
+    if (!ended) this.liveId = conversation.id;
     return html`${conversation.status === 'queued' && !ticket
         ? html`<div class="bar">
             <button type="button" class="button" @click=${() => this.showForm('leave', conversation)}>${t('leaveMessage')}</button>
@@ -213,7 +232,10 @@ export class ChatPanel extends LitElement {
         .typing=${typing ? (typing.name ? t('typing', { name: typing.name }) : t('typingUnnamed')) : ''}
         @chat-hybrid-retry=${(e: CustomEvent<{ clientId: string }>) => client.retry(e.detail.clientId)}
       ></chat-hybrid-messages>
-      ${conversation.status !== 'ended' || (ticket && ticket.status !== 'closed')
+      ${ended && conversation.acceptedAt && (!ticket || this.liveId === conversation.id)
+        ? html`<chat-hybrid-end .t=${t} .client=${client} .conversation=${conversation}></chat-hybrid-end>`
+        : nothing}
+      ${!ended || (ticket && ticket.status !== 'closed')
         ? html`<chat-hybrid-composer
             .t=${t}
             .upload=${this.uploadHere}
@@ -245,13 +267,13 @@ export class ChatPanel extends LitElement {
           ${showForm
             ? nothing
             : html`<button type="button" class="button" @click=${() => (this.newWanted = true)}>
-                ${t(config.agentsOnline ? 'newChat' : 'newTicket')}
+                ${t(config.available ? 'newChat' : 'newTicket')}
               </button>`}
         </div>`
       : nothing}
     ${!showForm
       ? nothing
-      : this.renderForm(config.agentsOnline ? 'chat' : 'ticket', null)}`;
+      : this.renderForm(config.available ? 'chat' : 'ticket', null)}`;
   }
 
   /**
@@ -280,8 +302,16 @@ export class ChatPanel extends LitElement {
 
   private statusText(conversation: ConversationDTO): string {
     switch (conversation.status) {
-      case 'queued':
-        return this.t('statusQueued');
+      case 'queued': {
+        const queue = this.client.queue;
+        if (queue?.conversationId !== conversation.id) return this.t('statusQueued');
+        const wait = queue.estimatedWaitSeconds;
+        const minutes = new Intl.NumberFormat(this.locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+        return (
+          this.t('queuePosition', { n: String(queue.position) }) +
+          (wait === null ? '' : ` · ${this.t('queueWait', { time: minutes.format(Math.max(1, Math.round(wait / 60))) })}`)
+        );
+      }
       case 'active':
         return conversation.agent ? this.t('statusActive', { name: conversation.agent.name }) : this.t('statusActiveUnnamed');
       case 'ended':
@@ -326,6 +356,7 @@ export class ChatPanel extends LitElement {
     const target =
       root.querySelector('chat-hybrid-form') ??
       root.querySelector('chat-hybrid-composer') ??
+      root.querySelector('chat-hybrid-end') ??
       root.querySelector<HTMLElement>('.footer .button, .start .button, .filters .button') ??
       root.querySelector<HTMLElement>('.panel');
     // The composer and the form delegate focus to their first field, once they have rendered it.

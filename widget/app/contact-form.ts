@@ -1,10 +1,9 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits.js';
 import type { CategoryDTO } from '../../shared/types.js';
 import { categoryLabel, type MessageKey, type Translate } from '../i18n/index.js';
 import { AttachmentDraft, attachmentStyles, type Uploader } from './attachment-draft.js';
-import { define } from './define.js';
+import { data, define, internal } from './define.js';
 import { sharedStyles } from './shared.styles.js';
 
 /**
@@ -99,21 +98,36 @@ export class ContactForm extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) t!: Translate;
-  @property() mode: ContactFormMode = 'chat';
-  @property({ attribute: false }) categories: readonly CategoryDTO[] = [];
+  static override properties: PropertyDeclarations = {
+    t: data,
+    mode: {},
+    categories: data,
+    emailMode: {},
+    name: data,
+    email: data,
+    busy: { type: Boolean },
+    error: {},
+    upload: data,
+    invalid: internal,
+  };
+
+  t!: Translate;
+  mode: ContactFormMode = 'chat';
+  categories: readonly CategoryDTO[] = [];
   /** `hidden`: the server knows the email already (a logged-in user's, the chat's), or takes `email` as given. */
-  @property() emailMode: 'required' | 'optional' | 'hidden' = 'optional';
+  emailMode: 'required' | 'optional' | 'hidden' = 'optional';
   /** Filled in: from the visitor's previous chat, or the logged-in user. */
-  @property({ attribute: false }) name = '';
-  @property({ attribute: false }) email = '';
-  @property({ type: Boolean }) busy = false;
+  name = '';
+  email = '';
+  busy = false;
   /** Why sending failed, in the visitor's language; empty when it did not. */
-  @property() error = '';
-  @property({ attribute: false }) upload!: Uploader;
+  error = '';
+  upload!: Uploader;
   /** The id of the field that failed its check. */
-  @state() private invalid = '';
-  @query('form') private form!: HTMLFormElement;
+  private invalid = '';
+  private get form(): HTMLFormElement {
+    return this.renderRoot.querySelector('form')!;
+  }
   private readonly files = new AttachmentDraft(this);
 
   protected override render() {

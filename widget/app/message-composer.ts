@@ -1,10 +1,9 @@
-import { LitElement, css, html } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { LitElement, css, html, type PropertyDeclarations } from 'lit';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits.js';
 import type { AttachmentDTO } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
 import { AttachmentDraft, attachmentStyles, type Uploader } from './attachment-draft.js';
-import { define } from './define.js';
+import { data, define } from './define.js';
 import { sendIcon } from './icons.js';
 import { sharedStyles } from './shared.styles.js';
 
@@ -82,9 +81,16 @@ export class MessageComposer extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) t!: Translate;
-  @property({ attribute: false }) upload!: Uploader;
-  @query('textarea') private input!: HTMLTextAreaElement;
+  static override properties: PropertyDeclarations = {
+    t: data,
+    upload: data,
+  };
+
+  t!: Translate;
+  upload!: Uploader;
+  private get input(): HTMLTextAreaElement {
+    return this.renderRoot.querySelector('textarea')!;
+  }
   private readonly files = new AttachmentDraft(this);
 
   /** The text field, not the first control (the paperclip): the visitor came to write. */

@@ -1,10 +1,9 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
 import type { PendingMessage } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { AttachmentDTO, Locale, MessageDTO, SystemEvent } from '../../shared/types.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import { define } from './define.js';
+import { data, define } from './define.js';
 
 /** Fetches an attachment with the visitor's session and resolves to an object URL. */
 export type AttachmentLoader = (id: string) => Promise<string>;
@@ -159,13 +158,22 @@ export class MessageList extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) messages: readonly MessageDTO[] = [];
-  @property({ attribute: false }) pending: readonly PendingMessage[] = [];
+  static override properties: PropertyDeclarations = {
+    messages: data,
+    pending: data,
+    typing: {},
+    locale: {},
+    t: data,
+    load: data,
+  };
+
+  messages: readonly MessageDTO[] = [];
+  pending: readonly PendingMessage[] = [];
   /** "Anna is typing…", or empty. */
-  @property() typing = '';
-  @property() locale: Locale = 'en';
-  @property({ attribute: false }) t!: Translate;
-  @property({ attribute: false }) load!: AttachmentLoader;
+  typing = '';
+  locale: Locale = 'en';
+  t!: Translate;
+  load!: AttachmentLoader;
 
   private stick = true;
   /** Object URLs of the images previewed, by attachment id; asked for once per list. */

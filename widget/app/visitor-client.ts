@@ -25,6 +25,7 @@ import type {
   SyncResult,
   TypingDTO,
 } from '../../shared/types.js';
+import type { QueuePositionDTO } from '../../shared/workspace.js';
 import { PushError, disablePush, enablePush, pushState, sent, type AlertSend, type PushState } from '../push/subscribe.js';
 import { VISITOR_TOKEN_KEY, conversationKey, readStorage, writeStorage } from '../storage.js';
 
@@ -79,8 +80,10 @@ export class VisitorClient {
   lastVisitor = { name: '', email: '' };
   /** For REST calls and to know who the visitor is; null until the first connect answered. */
   session: CustomerSessionDTO | null = null;
-  /** The site's categories and whether agents are online; null until the start screen asked. */
+  /** The site's categories and whether live chat is offered now (pushed live); null until the start screen asked. */
   config: SiteConfigDTO | null = null;
+  /** The waiting chat's place in the queue, as the server last pushed it. */
+  queue: QueuePositionDTO | null = null;
   /** The newest ticket that is not closed, offered on the start screen as the place to continue. */
   openTicket: ConversationDTO | null = null;
   /** The `tickets` phase: the list (null while it loads), its filter, and whether loading failed. */
@@ -132,6 +135,8 @@ export class VisitorClient {
     this.socket.on('message:created', (message) => this.onMessage(message));
     this.socket.on('conversation:updated', (conversation) => this.onConversationUpdated(conversation));
     this.socket.on('typing:changed', (typing) => this.onTyping(typing));
+    this.socket.on('queue:position', (queue) => this.set({ queue }));
+    this.socket.on('site:config', (config) => this.set({ config }));
   }
 
   /** Calls `listener` after any change to what the client shows. */
@@ -286,6 +291,22 @@ export class VisitorClient {
     if (!res.ok) return res.error;
     stream.updateConversation(res.data);
     return null;
+  }
+
+  /** Rates the conversation shown (1 terrible … 5 fantastic); resolves to the error when it failed. */
+  async rate(score: number, comment: string): Promise<ErrorBody | null> {
+    const stream = this.stream;
+    const res = stream && (await this.request('conversation:rate', { conversationId: stream.conversationId, score, ...(comment && { comment }) }));
+    if (!res?.ok) return res?.error ?? null;
+    stream!.updateConversation(res.data);
+    return null;
+  }
+
+  /** Emails the conversation shown to its address, or to `email` when it has none; resolves to where, or the error. */
+  async transcript(email?: string): Promise<ErrorBody | string> {
+    const conversationId = this.stream?.conversationId ?? '';
+    const res = await this.request('conversation:transcript', { conversationId, email, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+    return res.ok ? res.data.sentTo : res.error;
   }
 
   /** Leaves an ended chat for the form that starts the next one. */
@@ -620,6 +641,12 @@ export class VisitorClient {
 
   private emit(): void {
     for (const listener of this.listeners) listener();
+  }
+
+  /** Takes what the server pushed and shows it. */
+  private set(pushed: Partial<Pick<this, 'queue' | 'config'>>): void {
+    Object.assign(this, pushed);
+    this.emit();
   }
 }
 

@@ -100,4 +100,13 @@ export const cs = {
   tooManyFiles: 'Nejvýše {max} souborů na zprávu.',
   fileType: '{name}: přiložit lze jen obrázky, PDF a textové soubory.',
   uploadFailed: 'Nahrání se nezdařilo. Zkuste to prosím znovu.',
+
+  queuePosition: 'Jste {n}. v pořadí',
+  queueWait: 'přibližně {time}',
+  rateQuestion: 'Jak hodnotíte tento chat?',
+  rateScale: 'Hrozný|Špatný|Ujde to|Skvělý|Fantastický',
+  rateComment: 'Komentář (nepovinné)',
+  rateThanks: 'Děkujeme za hodnocení!',
+  transcript: 'Poslat přepis e-mailem',
+  transcriptSent: 'Přepis jsme poslali na {email}.',
 } satisfies Dictionary;

@@ -100,4 +100,13 @@ export const de = {
   tooManyFiles: 'Höchstens {max} Dateien pro Nachricht.',
   fileType: '{name}: Es können nur Bilder, PDF- und Textdateien angehängt werden.',
   uploadFailed: 'Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es noch einmal.',
+
+  queuePosition: 'Sie sind Nummer {n} in der Warteschlange',
+  queueWait: 'etwa {time}',
+  rateQuestion: 'Wie war dieser Chat?',
+  rateScale: 'Furchtbar|Schlecht|In Ordnung|Toll|Fantastisch',
+  rateComment: 'Kommentar (optional)',
+  rateThanks: 'Vielen Dank für Ihre Bewertung!',
+  transcript: 'Verlauf per E-Mail erhalten',
+  transcriptSent: 'Wir haben den Verlauf an {email} gesendet.',
 } satisfies Dictionary;

@@ -99,6 +99,16 @@ export const en = {
   tooManyFiles: 'At most {max} files per message.',
   fileType: '{name}: only images, PDF and text files can be attached.',
   uploadFailed: 'The upload failed. Please try again.',
+
+  queuePosition: 'You are number {n} in the queue',
+  queueWait: 'about {time}',
+  rateQuestion: 'How was this chat?',
+  /** Scores 1 to 5, separated by "|". */
+  rateScale: 'Terrible|Bad|Okay|Great|Fantastic',
+  rateComment: 'Comment (optional)',
+  rateThanks: 'Thank you for your feedback!',
+  transcript: 'Email me the transcript',
+  transcriptSent: 'We sent the transcript to {email}.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -100,4 +100,13 @@ export const sv = {
   tooManyFiles: 'Högst {max} filer per meddelande.',
   fileType: '{name}: endast bilder, PDF- och textfiler kan bifogas.',
   uploadFailed: 'Uppladdningen misslyckades. Försök igen.',
+
+  queuePosition: 'Du är nummer {n} i kön',
+  queueWait: 'cirka {time}',
+  rateQuestion: 'Hur var chatten?',
+  rateScale: 'Urdålig|Dålig|Okej|Toppen|Fantastisk',
+  rateComment: 'Kommentar (valfritt)',
+  rateThanks: 'Tack för ditt omdöme!',
+  transcript: 'Mejla chattloggen till mig',
+  transcriptSent: 'Vi har skickat chattloggen till {email}.',
 } satisfies Dictionary;

@@ -101,4 +101,13 @@ export const zh = {
   tooManyFiles: '每条消息最多 {max} 个文件。',
   fileType: '{name}：仅支持图片、PDF 和文本文件。',
   uploadFailed: '上传失败，请重试。',
+
+  queuePosition: '您在队列中排第 {n} 位',
+  queueWait: '约 {time}',
+  rateQuestion: '您对本次聊天满意吗？',
+  rateScale: '很差|较差|一般|很好|非常棒',
+  rateComment: '补充说明（可选）',
+  rateThanks: '感谢您的评价！',
+  transcript: '通过邮件接收聊天记录',
+  transcriptSent: '聊天记录已发送至 {email}。',
 } satisfies Dictionary;

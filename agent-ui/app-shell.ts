@@ -12,6 +12,19 @@ import { Drafts } from './controllers/drafts.js';
 import { NoteThreads } from './controllers/note-threads.js';
 import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
 import './features/alerts/alerts-menu.js';
+import './features/canned/canned-manager.js';
+import { cannedReplies } from './features/canned/canned-replies.js';
+import './features/search/workspace-search.js';
+import type { SearchOpenDetail } from './features/search/workspace-search.js';
+import './features/shortcuts/keyboard-shortcuts.js';
+import { readMarkers } from './features/unread/read-markers.js';
+import { AdminApi } from './features/admin/admin-api.js';
+import './features/admin/admin-area.js';
+import './features/admin/invite-accept.js';
+import type { InviteAcceptedDetail } from './features/admin/invite-accept.js';
+import './features/presence/presence-menu.js';
+import './features/ratings/ratings-menu.js';
+import './features/presence/team-panel.js';
 import './features/conversation/conversation-view.js';
 import type { ConversationChangedDetail, ConversationView } from './features/conversation/conversation-view.js';
 import './features/login/login-view.js';
@@ -320,6 +333,8 @@ export class AgentApp extends LitElement {
   @query('ticket-view') private ticketView?: TicketView;
 
   private readonly session = new Session();
+  /** The admin REST API (features/admin); a refused token signs out like a refused socket. */
+  private readonly adminApi = new AdminApi({ token: () => this.session.token, onUnauthorized: () => this.expire() });
   /** Desktop notifications, sound and the title count while the agent looks elsewhere; push switch. */
   private readonly alerts = new DesktopAlerts();
   private offAlerts: (() => void) | null = null;
@@ -470,6 +485,8 @@ export class AgentApp extends LitElement {
       socket.onConnect(() => void this.loadLists()),
       socket.on('conversation:updated', (c) => this.onConversationUpdated(c)),
       this.alerts.attach(socket, agent),
+      cannedReplies.attach(socket),
+      readMarkers.attach(socket),
     ];
     this.phase = 'signed-in';
     socket.connect();
@@ -612,6 +629,12 @@ export class AgentApp extends LitElement {
     this.openConversation = null;
   }
 
+  /** A chat picked in the header's search opens in the live-chat view (read-only unless it is the agent's). */
+  private onSearchOpen(e: CustomEvent<SearchOpenDetail>): void {
+    this.open(findChat(this.lists, e.detail.conversation.id) ?? e.detail.conversation);
+    if (this.route.view !== 'chats') window.location.hash = routeHref({ view: 'chats' });
+  }
+
   // Notifications
 
   private toast(text: string): void {
@@ -635,6 +658,9 @@ export class AgentApp extends LitElement {
         ${waiting ? html`<span class="count"><span aria-hidden="true">${waiting}</span><span class="sr-only">, ${waiting} waiting</span></span>` : nothing}
       </a>
       <a href=${routeHref({ view: 'tickets', ticketId: null })} aria-current=${route.view === 'tickets' ? 'page' : 'false'}>Tickets</a>
+      ${this.agent?.role === 'admin'
+        ? html`<a href=${routeHref({ view: 'admin', section: 'agents' })} aria-current=${route.view === 'admin' ? 'page' : 'false'}>Admin</a>`
+        : nothing}
     </nav>`;
   }
 
@@ -653,6 +679,7 @@ export class AgentApp extends LitElement {
             @conversation-select=${this.onSelect}
             @conversation-accept=${this.onAccept}
           ></queue-panel>
+          <team-panel .socket=${this.socket} .me=${agent}></team-panel>
         </aside>
         <main aria-label="Conversation">
           ${open
@@ -720,12 +747,17 @@ export class AgentApp extends LitElement {
           <h1>Agent workspace</h1>
         </div>
         ${this.renderNav()}
+        <workspace-search .socket=${this.socket} @search-open=${this.onSearchOpen}></workspace-search>
         <div class="me">
           <span class="agent-name" title=${agent.email}>
             <span class="dot ${offline ? '' : 'connected'}" aria-hidden="true"></span>
             <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
             <span class="ellipsis">${agent.name}</span>
           </span>
+          <presence-menu .socket=${this.socket} .me=${agent}></presence-menu>
+          <ratings-menu .socket=${this.socket} .me=${agent}></ratings-menu>
+          <canned-manager .me=${agent}></canned-manager>
+          <keyboard-shortcuts></keyboard-shortcuts>
           <alerts-menu .alerts=${this.alerts} .state=${this.alertsState}></alerts-menu>
           <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
         </div>
@@ -733,7 +765,11 @@ export class AgentApp extends LitElement {
       ${offline
         ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`
         : nothing}
-      ${this.route.view === 'chats' ? this.renderChats(agent, offline) : this.renderTickets(agent)}
+      ${this.route.view === 'admin'
+        ? html`<admin-area style="flex: 1; min-height: 0" .api=${this.adminApi} .me=${agent} section=${this.route.section}></admin-area>`
+        : this.route.view === 'chats' || this.route.view === 'invite'
+          ? this.renderChats(agent, offline)
+          : this.renderTickets(agent)}
     `;
   }
 
@@ -750,7 +786,20 @@ export class AgentApp extends LitElement {
     </div>`;
   }
 
+  /** An invited agent chose their password: the session is theirs now (the link leaves the address bar). */
+  private onInviteAccepted(e: CustomEvent<InviteAcceptedDetail>): void {
+    const agent = this.session.adopt(e.detail.result);
+    history.replaceState(null, '', routeHref({ view: 'chats' }));
+    this.route = { view: 'chats' };
+    this.loginNotice = '';
+    this.startWorkspace(agent);
+  }
+
   override render() {
+    // The invitation link works whoever is signed in here (or nobody).
+    if (this.route.view === 'invite') {
+      return html`<invite-accept style="flex: 1" token=${this.route.token} @invite-accepted=${this.onInviteAccepted}></invite-accept>`;
+    }
     switch (this.phase) {
       case 'starting':
         return html`<div class="center" role="status">Loading…</div>`;

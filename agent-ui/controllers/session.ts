@@ -150,6 +150,14 @@ export class Session {
     return res.agent;
   }
 
+  /** Takes over a session the server issued another way (an accepted invitation). */
+  adopt(result: LoginResult): AgentDTO {
+    this.token = result.token;
+    this.agent = result.agent;
+    this.store.write(result.token);
+    return result.agent;
+  }
+
   /** Forgets the token; the server keeps no session state for it (stateless JWT). */
   clear(): void {
     this.token = null;

@@ -11,6 +11,11 @@ import { errorBar } from '../../lib/error-bar.js';
 import { errorText, formatFullTime, safeHttpUrl, STATUS_LABEL, visitorName } from '../../lib/format.js';
 import { ticketHref } from '../../lib/route.js';
 import { baseStyles, viewStyles } from '../../styles/shared.js';
+import { CollisionWarning, collisionStyles } from '../collision/collision-warning.js';
+import { TransferAction } from '../transfer/transfer-action.js';
+import '../labels/conversation-labels.js';
+import '../ratings/conversation-rating.js';
+import { ReadTracker } from '../unread/read-markers.js';
 import './make-ticket-dialog.js';
 import type { MakeTicketSubmitDetail } from './make-ticket-dialog.js';
 import './message-list.js';
@@ -39,6 +44,7 @@ export class ConversationView extends LitElement {
     baseStyles,
     viewStyles,
     visitorTypingStyles,
+    collisionStyles,
     css`
       :host {
         display: flex;
@@ -191,6 +197,22 @@ export class ConversationView extends LitElement {
     },
   });
   private readonly typing = TypingAnnouncer.onSocket(() => this.socket);
+  /** What this view shows, while the page is visible, counts as read on all the agent's devices. */
+  private readonly reads = new ReadTracker(this, { conversationId: () => this.conversationId, lastSeq: () => this.stream?.lastSeq ?? 0 });
+  /** "Ida is also viewing": tells the server this view shows the conversation, and who else does. */
+  private readonly collision = new CollisionWarning(this, {
+    socket: () => this.socket,
+    conversationId: () => this.conversationId,
+    myId: () => this.me?.id ?? null,
+  });
+  private readonly transfer = new TransferAction(this, {
+    socket: () => this.socket,
+    conversationId: () => this.conversationId,
+    myId: () => this.me?.id ?? null,
+    available: () => this.canReply,
+    visitor: () => (this.current ? visitorName(this.current) : ''),
+    onTransferred: (conversation) => this.changed(conversation),
+  });
 
   private get conversationId(): string | null {
     return this.conversation?.id ?? null;
@@ -259,6 +281,7 @@ export class ConversationView extends LitElement {
     this.actionError = null;
     this.makingTicket = false;
     this.convertError = '';
+    this.transfer.reset();
     if (id) this.openStream(id);
   }
 
@@ -420,6 +443,8 @@ export class ConversationView extends LitElement {
                 ? html`<li title=${c.pageUrl}>Page: ${c.pageUrl}</li>`
                 : nothing}
           </ul>
+          <conversation-labels class="labels" .socket=${this.socket} .conversation=${c}></conversation-labels>
+          <conversation-rating .conversation=${c}></conversation-rating>
         </div>
         ${this.canReply ? html`<div class="actions">${this.confirmingEnd ? this.renderEndChoice(c, offline) : this.renderActions(c, offline)}</div>` : nothing}
       </header>
@@ -431,6 +456,7 @@ export class ConversationView extends LitElement {
       ${c.ticket
         ? nothing
         : html`<button class="btn make-ticket" type="button" ?disabled=${offline} @click=${this.askMakeTicket}>Make ticket</button>`}
+      ${this.transfer.button(offline)}
       <button class="btn btn-danger end" type="button" ?disabled=${offline} @click=${this.askEnd}>End chat</button>
     `;
   }
@@ -472,6 +498,7 @@ export class ConversationView extends LitElement {
     const draft = this.drafts.get(c.id);
     return html`
       ${this.renderHeader(c)}
+      ${this.collision.render()}
       ${reason
         ? html`<p class="bar" role="status">
             <span>${reason}</span>
@@ -495,6 +522,7 @@ export class ConversationView extends LitElement {
             .value=${draft.text}
             .attachments=${draft.attachments}
             .uploader=${this.attachments}
+            .placeholders=${{ visitorName: c.visitor.name, ticketNumber: c.ticket?.number ?? null, agentName: this.me.name }}
             conversationId=${c.id}
             @reply-input=${this.onReplyInput}
             @reply-send=${this.onReplySend}
@@ -513,6 +541,7 @@ export class ConversationView extends LitElement {
             @make-ticket-cancel=${this.cancelMakeTicket}
           ></make-ticket-dialog>`
         : nothing}
+      ${this.canReply ? this.transfer.dialog() : nothing}
     `;
   }
 }

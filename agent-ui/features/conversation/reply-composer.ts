@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import type { PlaceholderValues } from '../../../shared/canned-placeholders.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/limits.js';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, MAX_NOTE_LENGTH } from '../../../shared/tickets.js';
 import type { AttachmentDTO } from '../../../shared/types.js';
@@ -9,6 +11,7 @@ import type { ComposeMode } from '../../controllers/drafts.js';
 import { ACCEPT_ATTRIBUTE, checkFiles } from '../../lib/attachments.js';
 import { formatBytes } from '../../lib/format.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
+import { CANNED_LIST_ID, CannedPicker, cannedPickerStyles } from '../canned/canned-picker.js';
 
 export interface ReplyInputDetail {
   value: string;
@@ -63,6 +66,7 @@ export class ReplyComposer extends LitElement {
   static override styles = [
     baseStyles,
     fieldStyles,
+    cannedPickerStyles,
     css`
       :host {
         display: block;
@@ -264,6 +268,8 @@ export class ReplyComposer extends LitElement {
   @property() mode: ComposeMode = 'reply';
   /** When set, nothing can be written and this says why (e.g. a closed ticket). */
   @property() disabledReason = '';
+  /** Values for canned replies' placeholders; with them, "/" opens the canned-reply picker. */
+  @property({ attribute: false }) placeholders: PlaceholderValues | null = null;
 
   @state() private uploads: Upload[] = [];
   @state() private problems: string[] = [];
@@ -271,6 +277,33 @@ export class ReplyComposer extends LitElement {
   @query('textarea') private textarea?: HTMLTextAreaElement;
   @query('input[type=file]') private fileInput?: HTMLInputElement;
   private uploadSeq = 0;
+  private readonly canned = new CannedPicker(this, {
+    textarea: () => this.textarea,
+    values: () => (this.disabledReason ? null : this.placeholders),
+    apply: (value, caret) => this.replaceText(value, caret),
+  });
+
+  /** Puts "/" at the caret and opens the canned-reply picker (the "/" shortcut outside the box). */
+  openCanned(): void {
+    const ta = this.textarea;
+    if (!ta || ta.disabled || !this.placeholders) return;
+    ta.focus();
+    const at = ta.selectionStart;
+    const gap = at > 0 && !/\s/.test(ta.value[at - 1]!) ? ' ' : '';
+    this.replaceText(`${ta.value.slice(0, at)}${gap}/${ta.value.slice(ta.selectionEnd)}`, at + gap.length + 1);
+  }
+
+  private replaceText(value: string, caret: number): void {
+    this.value = value;
+    this.fire<ReplyInputDetail>('reply-input', { value });
+    void this.updateComplete.then(() => {
+      const ta = this.textarea;
+      if (!ta) return;
+      ta.focus();
+      ta.setSelectionRange(caret, caret);
+      this.canned.update();
+    });
+  }
 
   override focus(): void {
     this.textarea?.focus();
@@ -315,6 +348,13 @@ export class ReplyComposer extends LitElement {
   private onInput(e: InputEvent): void {
     this.value = (e.target as HTMLTextAreaElement).value;
     this.fire<ReplyInputDetail>('reply-input', { value: this.value });
+    this.canned.update();
+  }
+
+  /** The caret moved without an edit: the picker follows what is now before it. */
+  private onCaretMove(e: Event): void {
+    if (e instanceof KeyboardEvent && !['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(e.key)) return;
+    this.canned.update();
   }
 
   private onMode(mode: ComposeMode): void {
@@ -325,7 +365,13 @@ export class ReplyComposer extends LitElement {
   }
 
   private onKeydown(e: KeyboardEvent): void {
-    // isComposing: Enter that confirms an IME candidate must not send.
+    if (this.canned.keydown(e)) {
+      e.preventDefault();
+      // Escape closes the list, not what contains the composer.
+      e.stopPropagation();
+      return;
+    }
+    // isComposing: Enter that confirms an IME candidate must not send. Ctrl/⌘+Enter sends too.
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
     e.preventDefault();
     this.send();
@@ -478,7 +524,8 @@ export class ReplyComposer extends LitElement {
               <button class="btn btn-small" type="button" @click=${() => (this.problems = [])}>Dismiss</button>
             </div>`
           : nothing}
-        <div class="row">
+        <div class="row canned-anchor">
+          ${this.canned.render()}
           <label class="sr-only" for="reply">${label}</label>
           <textarea
             id="reply"
@@ -486,10 +533,16 @@ export class ReplyComposer extends LitElement {
             placeholder=${note ? 'Write a note for your colleagues…' : this.allowNotes ? 'Reply to the customer…' : 'Type a message…'}
             aria-describedby="reply-hint"
             aria-invalid=${over ? 'true' : 'false'}
+            aria-autocomplete=${ifDefined(this.placeholders ? 'list' : undefined)}
+            aria-controls=${ifDefined(this.canned.open ? CANNED_LIST_ID : undefined)}
+            aria-activedescendant=${ifDefined(this.canned.activeId)}
             ?disabled=${disabled}
             .value=${live(this.value)}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
+            @keyup=${this.onCaretMove}
+            @click=${this.onCaretMove}
+            @blur=${() => this.canned.hide()}
             @paste=${this.onPaste}
           ></textarea>
           ${this.uploader && !note
@@ -511,7 +564,7 @@ export class ReplyComposer extends LitElement {
         </div>
         <div class="hint" id="reply-hint">
           <span
-            >Enter to send, Shift+Enter for a new line${this.uploader && !note
+            >Enter to send, Shift+Enter for a new line${this.placeholders && !disabled ? ', / for canned replies' : ''}${this.uploader && !note
               ? `. Up to ${MAX_ATTACHMENTS_PER_MESSAGE} files, ${formatBytes(MAX_ATTACHMENT_BYTES)} each`
               : ''}</span
           >

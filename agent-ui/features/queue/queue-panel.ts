@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ConversationDTO } from '../../../shared/types.js';
 import { visitorName, waitingLabel } from '../../lib/format.js';
 import { baseStyles } from '../../styles/shared.js';
+import { readMarkers, ReadMarkersWatcher, unreadBadge, unreadBadgeStyles } from '../unread/read-markers.js';
 
 /** Wait times count whole seconds; a quarter-second tick keeps each within 250 ms of the truth. */
 const TICK_MS = 250;
@@ -22,6 +23,7 @@ export interface ConversationIdDetail {
 export class QueuePanel extends LitElement {
   static override styles = [
     baseStyles,
+    unreadBadgeStyles,
     css`
       :host {
         display: flex;
@@ -173,6 +175,7 @@ export class QueuePanel extends LitElement {
   @property({ type: Boolean }) offline = false;
 
   @state() private now = Date.now();
+  private readonly reads = new ReadMarkersWatcher(this);
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -230,7 +233,9 @@ export class QueuePanel extends LitElement {
 
   /** No message preview here: the same text is in the open conversation, and showing it twice confuses find-in-page and screen readers. */
   private renderMine(c: ConversationDTO) {
-    const unread = this.unread.has(c.id);
+    // The count from the agent's read markers (all devices); this tab's own marks until it is known.
+    const count = readMarkers.unread(c);
+    const unread = count === null && this.unread.has(c.id);
     return html`
       <li class="${this.selectedId === c.id ? 'selected' : ''} ${unread ? 'unread' : ''}">
         <button
@@ -239,7 +244,7 @@ export class QueuePanel extends LitElement {
           aria-current=${this.selectedId === c.id ? 'true' : 'false'}
           @click=${() => this.fire('conversation-select', c.id)}
         >
-          <span class="line"><span class="name">${visitorName(c)}</span></span>
+          <span class="line"><span class="name">${visitorName(c)}</span>${unreadBadge(count)}</span>
           ${c.visitor.email ? html`<span class="email">${c.visitor.email}</span>` : nothing}
           ${unread ? html`<span class="new">New messages</span>` : nothing}
         </button>

@@ -27,6 +27,10 @@ import type {
 } from '../conversation/reply-composer.js';
 import { TypingAnnouncer } from '../conversation/typing-announcer.js';
 import { VisitorTyping, visitorTypingStyles } from '../conversation/visitor-typing.js';
+import { CollisionWarning, collisionStyles } from '../collision/collision-warning.js';
+import '../labels/conversation-labels.js';
+import '../ratings/conversation-rating.js';
+import { ReadTracker } from '../unread/read-markers.js';
 import './ticket-history.js';
 import './ticket-properties.js';
 import type { TicketChangeRequestDetail, TicketField, TicketPatch } from './ticket-properties.js';
@@ -48,6 +52,7 @@ export class TicketView extends LitElement {
     fieldStyles,
     viewStyles,
     visitorTypingStyles,
+    collisionStyles,
     ticketBadgeStyles,
     css`
       :host {
@@ -224,6 +229,14 @@ export class TicketView extends LitElement {
     },
   });
   private readonly typing = TypingAnnouncer.onSocket(() => this.socket);
+  /** What this view shows, while the page is visible, counts as read on all the agent's devices. */
+  private readonly reads = new ReadTracker(this, { conversationId: () => this.conversationId || null, lastSeq: () => this.stream?.lastSeq ?? 0 });
+  /** "Ida is also viewing": tells the server this view shows the ticket, and who else does. */
+  private readonly collision = new CollisionWarning(this, {
+    socket: () => this.socket,
+    conversationId: () => this.conversationId || null,
+    myId: () => this.me?.id ?? null,
+  });
 
   private get current(): ConversationDTO | null {
     return this.stream?.conversation ?? null;
@@ -478,6 +491,8 @@ export class TicketView extends LitElement {
           ${c.status === 'active' ? html`<li class="live">Live chat${c.agent ? ` with ${c.agent.name}` : ''}</li>` : nothing}
           ${c.status === 'queued' ? html`<li class="live">Waiting in the chat queue</li>` : nothing}
         </ul>
+        <conversation-labels class="labels" .socket=${this.socket} .conversation=${c}></conversation-labels>
+        <conversation-rating .conversation=${c}></conversation-rating>
       </header>
     `;
   }
@@ -539,6 +554,7 @@ export class TicketView extends LitElement {
     return html`
       <div class="main">
         ${this.renderHeader(c, t)}
+        ${this.collision.render()}
         ${status?.error ? errorBar(errorText(status.error), () => this.retryLoad()) : nothing}
         ${thread?.error ? errorBar(`Could not load the internal notes: ${errorText(thread.error)}`, () => this.retryLoad()) : nothing}
         <message-list
@@ -559,6 +575,7 @@ export class TicketView extends LitElement {
           .value=${draft.text}
           .attachments=${draft.attachments}
           .uploader=${this.attachments}
+          .placeholders=${{ visitorName: t.requester.name ?? c.visitor.name, ticketNumber: t.number, agentName: this.me.name }}
           .mode=${draft.mode}
           conversationId=${c.id}
           disabledReason=${closedReason}

@@ -9,6 +9,7 @@ import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { errorBar } from '../../lib/error-bar.js';
 import { categoryLabel, errorText, formatFullTime, formatRelative, PRIORITY_LABEL, STATUS_LABEL } from '../../lib/format.js';
 import { ticketHref } from '../../lib/route.js';
+import { readMarkers, ReadMarkersWatcher, unreadBadge, unreadBadgeStyles } from '../unread/read-markers.js';
 import { baseStyles, fieldStyles, viewStyles } from '../../styles/shared.js';
 import { ticketBadgeStyles } from '../../styles/tickets.js';
 import {
@@ -45,6 +46,7 @@ export class TicketsPanel extends LitElement {
     fieldStyles,
     viewStyles,
     ticketBadgeStyles,
+    unreadBadgeStyles,
     css`
       :host {
         display: flex;
@@ -251,6 +253,7 @@ export class TicketsPanel extends LitElement {
   @property({ attribute: false }) selectedId: string | null = null;
 
   @state() private filters: TicketFilters = NO_FILTERS;
+  private readonly reads = new ReadMarkersWatcher(this);
   @state() private search = '';
   @state() private rows: ConversationDTO[] = [];
   @state() private nextCursor: string | null = null;
@@ -496,6 +499,7 @@ export class TicketsPanel extends LitElement {
           <a href=${ticketHref(c.id)} aria-current=${this.selectedId === c.id ? 'true' : 'false'}
             ><span class="sr-only">Ticket #${t.number}: </span>${t.subject || '(no subject)'}</a
           >
+          ${unreadBadge(readMarkers.unread(c))}
           ${c.preview ? html`<span class="preview">${c.preview}</span>` : nothing}
         </td>
         <td class="requester col-requester">

@@ -1,0 +1,255 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import type { AgentDTO } from '../../../shared/types.js';
+import type { AgentStatus } from '../../../shared/workspace.js';
+import type { AgentSocket } from '../../controllers/agent-socket.js';
+import { baseStyles } from '../../styles/shared.js';
+import { PresenceClient, UNSUPPORTED_TEXT, type ChosenStatus, type PresenceState } from './presence-client.js';
+import { presenceDotStyles, STATUS_TEXT } from './presence-styles.js';
+
+const CHOICES: ReadonlyArray<{ status: ChosenStatus; hint: string }> = [
+  { status: 'online', hint: 'New chats can come to you' },
+  { status: 'away', hint: 'No new chats; the chats you have stay yours' },
+];
+
+/** The server's auto-away: any input in the workspace (PresenceClient reports it) ends it. */
+const IDLE_HINT = 'Away after a while without activity: no new chats come to you. Using the workspace brings you back online.';
+
+/**
+ * The agent's own status in the top bar: a button showing Online or Away (and "idle" when the
+ * server set them away after a while without input), opening a small panel to choose. While it is
+ * in the page, the agent's input is reported as activity (PresenceClient).
+ */
+export class PresenceMenu extends LitElement {
+  static override styles = [
+    baseStyles,
+    presenceDotStyles,
+    css`
+      :host {
+        position: relative;
+        display: inline-block;
+      }
+      .idle {
+        font-weight: 400;
+        color: var(--ah-text-muted);
+      }
+      .panel {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 0.4rem);
+        z-index: 20;
+        width: min(19rem, calc(100vw - 1.5rem));
+        padding: 0.5rem;
+        display: grid;
+        gap: 0.25rem;
+        border-radius: var(--ah-radius);
+        border: 1px solid var(--ah-border);
+        background: var(--ah-surface);
+        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
+      }
+      .panel[hidden] {
+        display: none;
+      }
+      fieldset {
+        display: grid;
+        gap: 0.15rem;
+        margin: 0;
+        padding: 0;
+        border: 0;
+      }
+      .option {
+        display: grid;
+        grid-template-columns: auto auto 1fr;
+        align-items: center;
+        gap: 0.1rem 0.55rem;
+        padding: 0.45rem 0.5rem;
+        border-radius: var(--ah-radius-sm);
+        cursor: pointer;
+      }
+      .option:hover {
+        background: var(--ah-surface-2);
+      }
+      .option:has(input:checked) {
+        background: var(--ah-accent-soft);
+      }
+      .option:has(input:focus-visible) {
+        outline: 2px solid var(--ah-focus);
+        outline-offset: 1px;
+      }
+      .option input {
+        margin: 0;
+      }
+      .label {
+        font-size: 0.875rem;
+        font-weight: 550;
+      }
+      .option small {
+        grid-column: 3;
+        font-size: 0.78rem;
+        color: var(--ah-text-muted);
+      }
+      .note,
+      .error {
+        margin: 0.25rem 0.5rem 0.35rem;
+        font-size: 0.8125rem;
+      }
+      .note {
+        color: var(--ah-text-muted);
+      }
+      .error {
+        color: var(--ah-danger);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) socket: AgentSocket | null = null;
+  @property({ attribute: false }) me: AgentDTO | null = null;
+  @state() private presence: PresenceState | null = null;
+  @state() private open = false;
+  /** This tab has seen the agent online: a later Away they did not choose came from inactivity. */
+  @state() private sawOnline = false;
+
+  @query('.toggle') private toggleButton?: HTMLButtonElement;
+
+  private client: PresenceClient | null = null;
+  private bound: AgentSocket | null = null;
+  private release: Array<() => void> = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.bind();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unbind();
+    document.removeEventListener('pointerdown', this.onOutside, true);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('socket') && this.socket !== this.bound) {
+      this.unbind();
+      this.bind();
+    }
+  }
+
+  private bind(): void {
+    if (!this.isConnected || !this.socket || this.client) return;
+    const client = PresenceClient.for(this.socket);
+    this.client = client;
+    this.bound = this.socket;
+    this.presence = client.state;
+    this.sawOnline = false;
+    this.release = [client.attach(), client.onChange((s) => this.onPresence(s))];
+    this.onPresence(client.state);
+  }
+
+  private unbind(): void {
+    for (const off of this.release) off();
+    this.release = [];
+    this.client = null;
+    this.bound = null;
+    this.presence = null;
+  }
+
+  private onPresence(s: PresenceState): void {
+    this.presence = s;
+    if (this.own?.status === 'online') this.sawOnline = true;
+  }
+
+  private get own() {
+    return this.client?.of(this.me?.id) ?? null;
+  }
+
+  /** Away without having chosen it, after having been online here: the server's auto-away. */
+  private get idle(): boolean {
+    const s = this.presence;
+    return this.own?.status === 'away' && s?.chosen !== 'away' && (s?.chosen === 'online' || this.sawOnline);
+  }
+
+  private setOpen(open: boolean): void {
+    this.open = open;
+    if (open) document.addEventListener('pointerdown', this.onOutside, true);
+    else document.removeEventListener('pointerdown', this.onOutside, true);
+  }
+
+  private readonly onOutside = (e: PointerEvent): void => {
+    if (!e.composedPath().includes(this)) this.setOpen(false);
+  };
+
+  private onKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || !this.open) return;
+    e.stopPropagation();
+    this.setOpen(false);
+    this.toggleButton?.focus();
+  }
+
+  private async choose(status: ChosenStatus): Promise<void> {
+    if (!this.client) return;
+    if (await this.client.set(status)) {
+      this.setOpen(false);
+      this.toggleButton?.focus();
+    }
+  }
+
+  private renderPanel(s: PresenceState, shown: AgentStatus | null) {
+    if (s.phase === 'unsupported') return html`<p class="note">${UNSUPPORTED_TEXT}</p>`;
+    const offline = !this.socket?.connected;
+    return html`
+      <fieldset ?disabled=${offline || s.setting !== null}>
+        <legend class="sr-only">Your availability</legend>
+        ${CHOICES.map(
+          (c) => html`<label class="option">
+            <input
+              type="radio"
+              name="presence"
+              value=${c.status}
+              .checked=${live((s.setting ?? shown) === c.status)}
+              @change=${() => void this.choose(c.status)}
+            />
+            <span class="presence-dot ${c.status}" aria-hidden="true"></span>
+            <span class="label">${STATUS_TEXT[c.status]}</span>
+            <small>${c.hint}</small>
+          </label>`,
+        )}
+      </fieldset>
+      ${this.idle
+        ? html`<p class="note">${IDLE_HINT}</p>`
+        : nothing}
+      ${offline ? html`<p class="note">You are offline; your status can be changed once the connection is back.</p>` : nothing}
+      ${s.error ? html`<p class="error" role="alert">${s.error}</p>` : nothing}
+    `;
+  }
+
+  override render() {
+    const s = this.presence;
+    if (!s || !this.me) return nothing;
+    const shown: AgentStatus | null = s.phase === 'unsupported' ? null : (this.own?.status ?? null);
+    const label = shown ? STATUS_TEXT[shown] : s.phase === 'unsupported' ? 'Availability' : 'Availability…';
+    return html`
+      <div @keydown=${this.onKeydown}>
+        <button
+          class="btn btn-small toggle"
+          type="button"
+          aria-expanded=${this.open ? 'true' : 'false'}
+          aria-controls="presence-panel"
+          title=${this.idle ? IDLE_HINT : ''}
+          @click=${() => this.setOpen(!this.open)}
+        >
+          ${shown ? html`<span class="presence-dot ${shown}" aria-hidden="true"></span>` : nothing}
+          <span class="sr-only">Your availability: </span>${label}${this.idle ? html`<span class="idle"> · idle</span>` : nothing}
+        </button>
+        <div class="panel" id="presence-panel" role="group" aria-label="Your availability" ?hidden=${!this.open}>${this.renderPanel(s, shown)}</div>
+      </div>
+    `;
+  }
+}
+
+if (!customElements.get('presence-menu')) customElements.define('presence-menu', PresenceMenu);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'presence-menu': PresenceMenu;
+  }
+}

@@ -1,0 +1,201 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { AgentDTO } from '../../../shared/types.js';
+import { RATING_SUMMARY_DAYS, type AgentRatingDTO } from '../../../shared/workspace.js';
+import type { AgentSocket } from '../../controllers/agent-socket.js';
+import { errorText } from '../../lib/format.js';
+import { baseStyles } from '../../styles/shared.js';
+import { average, stars } from './rating-format.js';
+
+/**
+ * Visitors' ratings in the top bar: a button with the agent's own average over the last 90 days,
+ * opening a panel with the numbers; an admin's panel lists every agent. Asked for (`ratings:summary`)
+ * on connect and each time the panel opens, so it is as fresh as the agent looks.
+ */
+export class RatingsMenu extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        position: relative;
+        display: inline-block;
+      }
+      .stars {
+        color: #9a6700;
+      }
+      .panel {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 0.4rem);
+        z-index: 20;
+        width: min(21rem, calc(100vw - 1.5rem));
+        max-height: 60vh;
+        overflow-y: auto;
+        padding: 0.6rem 0.75rem;
+        border-radius: var(--ah-radius);
+        border: 1px solid var(--ah-border);
+        background: var(--ah-surface);
+        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
+        font-size: 0.8125rem;
+      }
+      .panel[hidden] {
+        display: none;
+      }
+      h2 {
+        margin: 0 0 0.4rem;
+        font-size: 0.875rem;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        padding: 0.3rem 0.25rem;
+        border-bottom: 1px solid var(--ah-border);
+        text-align: start;
+      }
+      td.num,
+      th.num {
+        text-align: end;
+        white-space: nowrap;
+      }
+      .note {
+        margin: 0.4rem 0 0;
+        color: var(--ah-text-muted);
+      }
+      .error {
+        color: var(--ah-danger);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) socket: AgentSocket | null = null;
+  @property({ attribute: false }) me: AgentDTO | null = null;
+  @state() private rows: AgentRatingDTO[] | null = null;
+  @state() private error = '';
+  @state() private open = false;
+  @query('.toggle') private toggleButton?: HTMLButtonElement;
+
+  private release: (() => void) | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.release?.();
+    this.release = null;
+    document.removeEventListener('pointerdown', this.onOutside, true);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('socket')) {
+      this.release?.();
+      this.release = this.socket?.onConnect(() => void this.load()) ?? null;
+      if (this.socket?.connected) void this.load();
+    }
+  }
+
+  private async load(): Promise<void> {
+    if (!this.socket) return;
+    const ack = await this.socket.command('ratings:summary', {});
+    if (ack.ok) {
+      this.rows = ack.data;
+      this.error = '';
+    } else {
+      this.error = errorText(ack.error);
+    }
+  }
+
+  private get own(): AgentRatingDTO | null {
+    return this.rows?.find((r) => r.agentId === this.me?.id) ?? null;
+  }
+
+  private setOpen(open: boolean): void {
+    this.open = open;
+    if (open) {
+      void this.load();
+      document.addEventListener('pointerdown', this.onOutside, true);
+    } else {
+      document.removeEventListener('pointerdown', this.onOutside, true);
+    }
+  }
+
+  private readonly onOutside = (e: PointerEvent): void => {
+    if (!e.composedPath().includes(this)) this.setOpen(false);
+  };
+
+  private onKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || !this.open) return;
+    e.stopPropagation();
+    this.setOpen(false);
+    this.toggleButton?.focus();
+  }
+
+  private renderPanel() {
+    const rows = this.rows;
+    if (!rows) return html`<p class=${this.error ? 'error' : 'note'} role="status">${this.error || 'Loading…'}</p>`;
+    const own = this.own;
+    const admin = this.me?.role === 'admin';
+    return html`
+      <h2>Visitor ratings, last ${RATING_SUMMARY_DAYS} days</h2>
+      ${own
+        ? html`<p>
+            Yours:
+            ${own.average === null
+              ? 'no ratings yet'
+              : html`<strong>${average(own.average)} of 5</strong> from ${own.count} ${own.count === 1 ? 'chat' : 'chats'}`}
+          </p>`
+        : nothing}
+      ${admin
+        ? html`<table>
+            <caption class="sr-only">Average rating per agent</caption>
+            <thead>
+              <tr><th scope="col">Agent</th><th scope="col" class="num">Average</th><th scope="col" class="num">Rated chats</th></tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                (r) => html`<tr>
+                  <th scope="row">${r.name}</th>
+                  <td class="num">
+                    ${r.average === null
+                      ? html`<span aria-label="no ratings">–</span>`
+                      : html`<span class="stars" aria-hidden="true">${stars(r.average)}</span> ${average(r.average)}`}
+                  </td>
+                  <td class="num">${r.count}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : nothing}
+      <p class="note">1 terrible · 2 bad · 3 okay · 4 great · 5 fantastic</p>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    `;
+  }
+
+  override render() {
+    if (!this.me) return nothing;
+    const own = this.own;
+    return html`<div @keydown=${this.onKeydown}>
+      <button
+        class="btn btn-small toggle"
+        type="button"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="ratings-panel"
+        @click=${() => this.setOpen(!this.open)}
+      >
+        <span class="stars" aria-hidden="true">★</span>
+        ${own?.average != null
+          ? html`<span class="sr-only">Ratings, your average:</span> ${average(own.average)}`
+          : html`<span class="sr-only">Ratings</span><span aria-hidden="true">–</span>`}
+      </button>
+      <div class="panel" id="ratings-panel" role="group" aria-label="Visitor ratings" ?hidden=${!this.open}>${this.open ? this.renderPanel() : nothing}</div>
+    </div>`;
+  }
+}
+
+if (!customElements.get('ratings-menu')) customElements.define('ratings-menu', RatingsMenu);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ratings-menu': RatingsMenu;
+  }
+}

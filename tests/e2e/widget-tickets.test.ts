@@ -83,7 +83,8 @@ describe('tickets from the widget', () => {
     const queue = record<{ id: string; status: string; ticket: unknown }>(agent, 'conversation:updated');
     const page = await hostPage();
     await page.getByRole('button', { name: 'Start chat' }).click();
-    await page.getByText('Waiting for an agent…').waitFor();
+    // Queued, and told where: the only chat waiting (no history yet for an estimate).
+    await page.getByText('You are number 1 in the queue').waitFor();
     await page.getByLabel('Type your message').fill('Can I change my username?');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('button', { name: 'Leave a message instead' }).click();

@@ -687,6 +687,7 @@ export class AgentApp extends LitElement {
                 <conversation-view
                   .socket=${this.socket}
                   .streams=${this.streams}
+                  .notes=${this.notes}
                   .drafts=${this.drafts}
                   .attachments=${this.attachments}
                   .categories=${this.directoryData?.categories ?? DEFAULT_CATEGORIES}

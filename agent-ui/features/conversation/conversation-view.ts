@@ -6,6 +6,7 @@ import type { AgentDTO, CategoryDTO, ConversationDTO } from '../../../shared/typ
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import type { AttachmentClient } from '../../controllers/attachments.js';
 import type { ConversationStreams } from '../../controllers/conversation-streams.js';
+import type { NoteThread, NoteThreads } from '../../controllers/note-threads.js';
 import { Drafts } from '../../controllers/drafts.js';
 import { errorBar } from '../../lib/error-bar.js';
 import { errorText, formatFullTime, safeHttpUrl, STATUS_LABEL, visitorName } from '../../lib/format.js';
@@ -163,6 +164,8 @@ export class ConversationView extends LitElement {
 
   @property({ attribute: false }) socket: AgentSocket | null = null;
   @property({ attribute: false }) streams: ConversationStreams | null = null;
+  /** Internal notes (a transfer's note among them), shown in the log; written in the ticket view. */
+  @property({ attribute: false }) notes: NoteThreads | null = null;
   @property({ attribute: false }) me: AgentDTO | null = null;
   /** The latest copy the workspace holds; the stream's own copy wins once it has one. */
   @property({ attribute: false }) conversation: ConversationDTO | null = null;
@@ -188,6 +191,8 @@ export class ConversationView extends LitElement {
   private stream: ConversationStream | null = null;
   private offStream: (() => void) | null = null;
   private releaseStream: (() => void) | null = null;
+  private thread: NoteThread | null = null;
+  private releaseThread: Array<() => void> = [];
   private offSocket: Array<() => void> = [];
   private readonly visitorTyping = new VisitorTyping(this, {
     conversationId: () => this.conversationId,
@@ -246,6 +251,7 @@ export class ConversationView extends LitElement {
       if (changed.has('streams')) this.closeStream();
       this.bindSocket();
     }
+    if (changed.has('notes')) this.closeStream();
     this.followConversation();
     // Stop announcing typing as soon as the reply box goes away (chat ended or taken over).
     if (!this.canReply) this.typing.stop();
@@ -291,6 +297,11 @@ export class ConversationView extends LitElement {
     this.releaseStream = this.streams.hold(conversationId);
     this.offStream = this.stream.onChange(() => this.requestUpdate());
     void this.streams.load(conversationId);
+    if (this.notes) {
+      const held = this.notes.hold(conversationId);
+      this.thread = held.thread;
+      this.releaseThread = [held.release, held.thread.onChange(() => this.requestUpdate())];
+    }
   }
 
   private closeStream(): void {
@@ -299,6 +310,9 @@ export class ConversationView extends LitElement {
     this.releaseStream?.();
     this.releaseStream = null;
     this.stream = null;
+    for (const off of this.releaseThread) off();
+    this.releaseThread = [];
+    this.thread = null;
   }
 
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
@@ -399,6 +413,7 @@ export class ConversationView extends LitElement {
 
   private retryLoad(): void {
     if (this.conversationId) void this.streams?.load(this.conversationId);
+    void this.thread?.load();
   }
 
   private statusLabel(c: ConversationDTO): string {
@@ -506,10 +521,12 @@ export class ConversationView extends LitElement {
           </p>`
         : nothing}
       ${status?.error ? errorBar(errorText(status.error), () => this.retryLoad()) : nothing}
+      ${this.thread?.error ? errorBar(`Could not load the internal notes: ${errorText(this.thread.error)}`, () => this.retryLoad()) : nothing}
       ${this.actionError ? html`<p class="bar error" role="alert">${this.actionError}</p>` : nothing}
       <message-list
         .messages=${stream ? [...stream.messages] : []}
         .pending=${stream ? [...stream.pending] : []}
+        .notes=${this.thread ? [...this.thread.notes] : []}
         .myId=${this.me.id}
         .attachments=${this.attachments}
         .conversationId=${c.id}

@@ -30,6 +30,13 @@ export interface MountOptions {
   onClose(): void;
   /** How many agent messages arrived that the visitor has not seen, for a badge on the launcher. */
   onUnread?(count: number): void;
+  /**
+   * The site's look (accent colour, side of the page) changed, as custom properties for the loader's
+   * host element: `--chat-hybrid-accent`, `--chat-hybrid-accent-text`, `--_l` and `--_r` (the left
+   * and right offsets); empty for the built-in look. The loader keeps it, so the launcher shows it
+   * on the next page before the app loads.
+   */
+  onLook?(css: string): void;
 }
 
 export interface WidgetHandle {

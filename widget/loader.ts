@@ -5,7 +5,9 @@
  *
  * It draws the launcher bubble and nothing else, and imports the chat app (widget/app/chat-app.ts,
  * served next to it as widget/chat-app.js) on the first click, or at once when a chat is running
- * so its messages arrive. It must stay tiny: it imports only the small modules next to it.
+ * so its messages arrive. It must stay tiny: it imports only the small modules next to it. It
+ * remembers the site's look (colour, side) as the app last reported it, so the launcher wears it
+ * from the start on the next page.
  *
  * Data attributes: `data-site-key` (default `default`), `data-locale`, `data-server` (default: the
  * origin of this script), `data-user-token` (the host site's signed user token; passed on),
@@ -16,9 +18,9 @@
 import type { Locale } from '../shared/types.js';
 import type { ChatAppModule, WidgetHandle } from './embed-contract.js';
 import { resolveLocale } from './locale.js';
-import { conversationKey, readStorage } from './storage.js';
+import { conversationKey, lookKey, readStorage, writeStorage } from './storage.js';
 
-/** The launcher's name; the same words as `openChat` in widget/i18n, which the loader must not import. */
+/** The launcher's name, here alone: the loader must not import the app's dictionaries (widget/i18n). */
 const OPEN_LABEL = {
   en: 'Open chat',
   de: 'Chat öffnen',
@@ -28,9 +30,10 @@ const OPEN_LABEL = {
 } satisfies Record<Locale, string>;
 
 // `!important` in a shadow root beats the page's own `!important`: no host stylesheet can move,
-// hide or restyle the widget by accident. The panel positions itself (widget/app/chat-panel.styles.ts).
+// hide or restyle the widget by accident. The side comes from `--_l`/`--_r`, set inline on the host
+// from the site's settings (MountOptions.onLook). The panel positions itself (widget/app/chat-panel.styles.ts).
 const STYLES = `
-:host{all:initial!important;display:block!important;position:fixed!important;right:20px!important;bottom:20px!important;width:56px!important;height:56px!important;z-index:2147483000!important}
+:host{all:initial!important;display:block!important;position:fixed!important;left:var(--_l,auto)!important;right:var(--_r,20px)!important;bottom:20px!important;width:56px!important;height:56px!important;z-index:2147483000!important}
 .launcher{all:unset;position:relative;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;background:var(--chat-hybrid-accent,#2563eb);color:var(--chat-hybrid-accent-text,#fff);box-shadow:0 4px 14px rgb(0 0 0/.28);transition:transform .15s}
 .launcher:hover{transform:scale(1.06)}
 .launcher:focus-visible{outline:3px solid var(--chat-hybrid-focus,#1d4ed8);outline-offset:3px}
@@ -65,6 +68,8 @@ function boot(script: HTMLScriptElement): void {
 
   const host = document.createElement('chat-hybrid-widget');
   host.lang = locale;
+  // The site's colour and side as the app last reported them; CSSOM, so a strict style-src allows it.
+  host.style.cssText = readStorage(lookKey(siteKey)) ?? '';
   const root = host.attachShadow({ mode: 'open' });
   try {
     // A constructed sheet is not an inline style, so a strict style-src policy lets it through.
@@ -110,6 +115,10 @@ function boot(script: HTMLScriptElement): void {
           onClose() {
             setExpanded(false);
             button.focus();
+          },
+          onLook(css) {
+            host.style.cssText = css;
+            writeStorage(lookKey(siteKey), css || null);
           },
           onUnread(count) {
             badge.hidden = count === 0;

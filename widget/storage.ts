@@ -10,6 +10,11 @@ export function conversationKey(siteKey: string): string {
   return `chat-hybrid:${siteKey}:conversation`;
 }
 
+/** The site's look as the chat app last reported it (MountOptions.onLook), for the loader to show at once. */
+export function lookKey(siteKey: string): string {
+  return `chat-hybrid:${siteKey}:look`;
+}
+
 export function readStorage(key: string): string | null {
   try {
     return localStorage.getItem(key);

@@ -14,7 +14,8 @@ export const panelStyles = css`
     --_radius: var(--chat-hybrid-radius, 16px);
 
     position: fixed;
-    right: 20px;
+    left: var(--_l, auto);
+    right: var(--_r, 20px);
     bottom: 88px;
     z-index: 1;
     display: flex;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { API } from '../../shared/api.js';
 import { newClientId } from '../../shared/conversation-stream.js';
 import type { ErrorBody } from '../../shared/errors.js';
@@ -10,7 +10,6 @@ import { backIcon, minimiseIcon } from './icons.js';
 import './chat-end.js';
 import './message-composer.js';
 import './message-list.js';
-import type { MessageList } from './message-list.js';
 import './contact-form.js';
 import type { ContactDetails } from './contact-form.js';
 import { sharedStyles } from './shared.styles.js';
@@ -39,8 +38,9 @@ declare global {
  * ended, list to ticket) if it was inside; returning it to the launcher on close is the loader's job.
  *
  * @fires chat-hybrid-close - The visitor closed the panel (close button or Escape).
- * @cssprop --chat-hybrid-accent - Header, own messages and main buttons.
- * @cssprop --chat-hybrid-accent-text - Text on the accent colour.
+ * @cssprop --chat-hybrid-accent - Header, own messages and main buttons. A colour set in the site's
+ *   widget settings wins over the page's: the loader sets it inline on its element (MountOptions.onLook).
+ * @cssprop --chat-hybrid-accent-text - Text on the accent colour (chosen for contrast with the site's colour).
  * @cssprop --chat-hybrid-background, --chat-hybrid-surface, --chat-hybrid-text, --chat-hybrid-muted,
  *   --chat-hybrid-border, --chat-hybrid-danger, --chat-hybrid-focus, --chat-hybrid-radius, --chat-hybrid-font
  */
@@ -110,12 +110,10 @@ export class ChatPanel extends LitElement {
     this.unsubscribe = null;
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(): void {
     const view = this.view();
     if (this.open && (this.focusWanted || (view !== this.shownView && this.focusIsOurs()))) void this.focusInside();
     this.shownView = view;
-    // A hidden list cannot scroll; bring the newest message into view once it shows.
-    if (changed.has('open') && this.open) this.renderRoot.querySelector<MessageList>('chat-hybrid-messages')?.scrollToEnd();
   }
 
   protected override render() {
@@ -285,6 +283,7 @@ export class ChatPanel extends LitElement {
     const { client } = this;
     const user = client.session?.kind === 'user' ? client.session.user : null;
     const known = user?.email || (mode === 'leave' ? conversation?.visitor.email : conversation?.ticket?.requester.email);
+    const site = client.config?.widget;
     return html`<chat-hybrid-form
       .t=${this.t}
       .mode=${mode}
@@ -293,6 +292,7 @@ export class ChatPanel extends LitElement {
       .name=${user?.name ?? client.lastVisitor.name}
       .email=${user ? '' : known || client.lastVisitor.email}
       .upload=${this.uploadNew}
+      .intro=${(mode === 'chat' ? site?.greeting : mode === 'ticket' ? site?.offlineMessage : null)?.[this.locale] ?? ''}
       ?busy=${this.starting}
       .error=${this.startError}
       @chat-hybrid-submit=${(e: CustomEvent<ContactDetails>) => (mode === 'chat' ? this.onStart(e.detail) : this.onTicket(mode, e.detail, conversation))}

@@ -65,6 +65,7 @@ export class ContactForm extends LitElement {
       .intro {
         margin: 0 0 4px;
         font-size: 15px;
+        white-space: pre-line;
       }
       label {
         font-size: 13px;
@@ -108,6 +109,7 @@ export class ContactForm extends LitElement {
     busy: { type: Boolean },
     error: {},
     upload: data,
+    intro: {},
     invalid: internal,
   };
 
@@ -123,6 +125,8 @@ export class ContactForm extends LitElement {
   /** Why sending failed, in the visitor's language; empty when it did not. */
   error = '';
   upload!: Uploader;
+  /** The site's own words above the form (its greeting, its offline message); empty: the built-in ones. */
+  intro = '';
   /** The id of the field that failed its check. */
   private invalid = '';
   private get form(): HTMLFormElement {
@@ -132,12 +136,13 @@ export class ContactForm extends LitElement {
 
   protected override render() {
     const { t, mode, emailMode } = this;
-    const intro = INTRO[mode];
+    const key = INTRO[mode];
+    const intro = this.intro || (key && t(key));
     const required = emailMode === 'required';
     const chat = mode === 'chat';
     const single = this.categories.length === 1;
     return html`<form novalidate @submit=${this.onSubmit} @input=${() => (this.invalid = '')}>
-      ${intro ? html`<p class="intro">${t(intro)}</p>` : nothing}
+      ${intro ? html`<p class="intro">${intro}</p>` : nothing}
       ${chat || mode === 'ticket'
         ? html`<div class="field">
             <label for="name">${t('nameLabel')}</label>

@@ -23,7 +23,7 @@ declare global {
 
 /**
  * The conversation's messages, then the visitor's unsent ones, then who is typing. Scrolls itself
- * and follows the newest message unless the visitor scrolled up to read.
+ * and follows the newest message unless the visitor scrolled up to read, also when it shrinks.
  *
  * Only delivered messages are in the live region, so a message is announced once, not once while
  * sending and again when delivered.
@@ -182,15 +182,21 @@ export class MessageList extends LitElement {
 
   constructor() {
     super();
+    let top = 0;
     this.addEventListener('scroll', () => {
-      this.stick = this.scrollHeight - this.scrollTop - this.clientHeight < STICK_DISTANCE_PX;
+      // Only scrolling up lets go of the end: a jump of ours is seen only after the list may have
+      // shrunk under it (the end-of-chat view rendering below), and must not count as reading back.
+      this.stick = this.scrollHeight - this.scrollTop - this.clientHeight < STICK_DISTANCE_PX || (this.stick && this.scrollTop >= top);
+      top = this.scrollTop;
     });
-  }
-
-  /** Shows the newest message, and follows new ones again. */
-  scrollToEnd(): void {
-    this.stick = true;
-    this.scrollTop = this.scrollHeight;
+    // Shrinking does not scroll: when the end-of-chat view, a taller composer or a keyboard takes
+    // room below, the newest message would slip out of view; so follow size changes too, with an
+    // instant jump, never an animation. Hidden (the panel closed), it cannot scroll: it shows the
+    // newest message when it opens again.
+    new ResizeObserver(() => {
+      if (!this.clientHeight) this.stick = true;
+      this.updated();
+    }).observe(this);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -454,8 +454,11 @@ export class VisitorClient {
     }
     // A ticket is offered from the start screen, next to starting a new chat; a chat that just
     // ended is shown as it was left.
-    if (res.data && !(res.data.status === 'ended' && res.data.ticket)) await this.load(res.data);
-    else this.showNothing();
+    if (res.data && !(res.data.status === 'ended' && res.data.ticket)) {
+      // The start screen asks for the site's settings; a chat shown at once needs its look and texts too.
+      void this.request('site:config', {}).then((config) => config.ok && this.set({ config: config.data }));
+      await this.load(res.data);
+    } else this.showNothing();
   }
 
   private onDisconnect(reason: Socket.DisconnectReason): void {

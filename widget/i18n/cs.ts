@@ -1,7 +1,6 @@
 import type { Dictionary } from './en.js';
 
 export const cs = {
-  openChat: 'Otevřít chat',
   title: 'Napište nám',
   minimise: 'Minimalizovat chat',
   connecting: 'Připojování…',

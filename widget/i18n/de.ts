@@ -1,7 +1,6 @@
 import type { Dictionary } from './en.js';
 
 export const de = {
-  openChat: 'Chat öffnen',
   title: 'Chatten Sie mit uns',
   minimise: 'Chat minimieren',
   connecting: 'Verbindung wird hergestellt…',

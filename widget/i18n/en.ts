@@ -1,6 +1,5 @@
 /** The widget's English strings; their keys define the dictionary every other language must fill. */
 export const en = {
-  openChat: 'Open chat',
   title: 'Chat with us',
   minimise: 'Minimise chat',
   connecting: 'Connecting…',

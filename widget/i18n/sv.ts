@@ -1,7 +1,6 @@
 import type { Dictionary } from './en.js';
 
 export const sv = {
-  openChat: 'Öppna chatten',
   title: 'Chatta med oss',
   minimise: 'Minimera chatten',
   connecting: 'Ansluter…',

@@ -2,7 +2,6 @@ import type { Dictionary } from './en.js';
 
 /** Simplified Chinese. */
 export const zh = {
-  openChat: '打开聊天',
   title: '在线客服',
   minimise: '最小化聊天窗口',
   connecting: '正在连接…',

@@ -292,6 +292,13 @@ export class RoutingService implements RoutingHooks {
     this.boundaryTimer.unref();
   }
 
+  /** An admin changed the site here: its visitors hear the new settings now, and auto routing starts at once. */
+  siteChanged(siteKey: string): void {
+    this.exclusive(async () => this.publishSiteConfigs(await this.d.presence.snapshot()))
+      .then(() => this.requestSite(siteKey))
+      .catch((err: unknown) => this.d.log.warn({ err, siteKey }, 'site change push failed'));
+  }
+
   /** A visitor socket connected: it hears its site's availability, and its place if it is waiting. */
   async visitorConnected(socket: VisitorSocket, customer: CustomerPrincipal): Promise<void> {
     await socket.join(rooms.site(customer.siteKey));

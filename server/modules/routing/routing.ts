@@ -57,6 +57,7 @@ export function createRouting(d: {
     agents: d.agents,
   });
   d.chats.routing = routing;
+  d.sites.onChange((siteKey) => routing.siteChanged(siteKey));
   attachRouting(d.visitors, d.agents, routing, d.log);
   return { routing, transfers, teamModel: models.Team };
 }

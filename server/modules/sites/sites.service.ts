@@ -16,6 +16,12 @@ const CACHE_MS = 5_000;
 
 export class SitesService {
   private readonly cache = new Map<string, { site: SiteDoc; at: number }>();
+  private readonly listeners = new Set<(siteKey: string) => void>();
+
+  /** Told after an admin changed a site on this node (other nodes notice within their cache time). */
+  onChange(listener: (siteKey: string) => void): void {
+    this.listeners.add(listener);
+  }
   private readonly writes = new DocLocks();
 
   constructor(
@@ -78,9 +84,11 @@ export class SitesService {
   }
 
   /** Admin changes (PATCH /api/admin/sites/:key), validated by siteSettingsInput. */
-  update(siteKey: string, input: SiteSettings): Promise<SiteDTO> {
+  async update(siteKey: string, input: SiteSettings): Promise<SiteDTO> {
     // FerretDB rewrites the whole document: two admins saving different settings at once must not undo each other.
-    return this.writes.run(siteKey, () => this.applyUpdate(siteKey, input));
+    const dto = await this.writes.run(siteKey, () => this.applyUpdate(siteKey, input));
+    for (const listener of this.listeners) listener(siteKey);
+    return dto;
   }
 
   private async applyUpdate(siteKey: string, input: SiteSettings): Promise<SiteDTO> {

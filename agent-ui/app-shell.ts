@@ -11,6 +11,7 @@ import { Directory, type DirectoryData } from './controllers/directory.js';
 import { Drafts } from './controllers/drafts.js';
 import { NoteThreads } from './controllers/note-threads.js';
 import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
+import './features/account/account-menu.js';
 import './features/alerts/alerts-menu.js';
 import './features/canned/canned-manager.js';
 import { cannedReplies } from './features/canned/canned-replies.js';
@@ -85,12 +86,17 @@ export class AgentApp extends LitElement {
       login-view {
         flex: 1;
       }
+      /*
+       * The top bar: brand, views and search on the left; the agent's status, the secondary tools
+       * (icon buttons with tooltips) and the account menu on the right. Narrower, the title and
+       * then the agent's name give way; on a phone it takes two rows (views and account; search
+       * and tools), and wraps further rather than clipping anything.
+       */
       .top {
         display: flex;
         align-items: center;
-        justify-content: space-between;
-        gap: 1rem;
-        padding: 0.55rem 1rem;
+        gap: 0.45rem 1rem;
+        padding: 0.5rem 1rem;
         background: var(--ah-surface);
         border-bottom: 1px solid var(--ah-border);
       }
@@ -99,6 +105,7 @@ export class AgentApp extends LitElement {
         align-items: center;
         gap: 0.55rem;
         min-width: 0;
+        flex-shrink: 0;
       }
       .logo {
         display: grid;
@@ -122,7 +129,7 @@ export class AgentApp extends LitElement {
       .views {
         display: flex;
         gap: 0.25rem;
-        margin-right: auto;
+        flex-shrink: 0;
       }
       .views a {
         display: inline-flex;
@@ -163,34 +170,68 @@ export class AgentApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
-      .me {
+      workspace-search {
+        flex: 1 1 14rem;
+        min-width: 8rem;
+        max-width: 22rem;
+      }
+      .tools {
         display: flex;
         align-items: center;
-        gap: 0.75rem;
-        min-width: 0;
-      }
-      .agent-name {
-        display: flex;
-        align-items: center;
-        gap: 0.45rem;
-        font-size: 0.875rem;
-        font-weight: 550;
-        min-width: 0;
-      }
-      .ellipsis {
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .dot {
+        gap: 0.35rem;
+        margin-left: auto;
         flex-shrink: 0;
-        width: 0.55rem;
-        height: 0.55rem;
-        border-radius: 50%;
-        background: var(--ah-text-muted);
       }
-      .dot.connected {
-        background: var(--ah-success);
+      .tools .sep {
+        width: 1px;
+        height: 1.4rem;
+        margin-inline: 0.3rem;
+        background: var(--ah-border);
+      }
+      account-menu {
+        flex-shrink: 1;
+      }
+      .row-break {
+        display: none;
+      }
+      @media (max-width: 1240px) {
+        /* The logo stays; the words give way. */
+        h1 {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
+      }
+      @media (max-width: 900px) {
+        .top {
+          flex-wrap: wrap;
+          gap: 0.45rem 0.5rem;
+          padding-inline: 0.6rem;
+        }
+        .views a {
+          padding-inline: 0.55rem;
+        }
+        account-menu {
+          order: 1;
+          margin-left: auto;
+        }
+        .row-break {
+          display: block;
+          order: 1;
+          flex-basis: 100%;
+          height: 0;
+        }
+        workspace-search {
+          order: 2;
+          flex: 1 1 6rem;
+          min-width: 6rem;
+          max-width: none;
+        }
+        .tools {
+          order: 2;
+        }
       }
       .banner {
         margin: 0;
@@ -283,18 +324,6 @@ export class AgentApp extends LitElement {
         white-space: nowrap;
       }
       @media (max-width: 760px) {
-        .top {
-          gap: 0.5rem;
-          padding-inline: 0.6rem;
-        }
-        /* The logo stays; the words give way to the view switcher. */
-        h1 {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip: rect(0 0 0 0);
-        }
         .workspace {
           grid-template-columns: 1fr;
         }
@@ -749,19 +778,16 @@ export class AgentApp extends LitElement {
         </div>
         ${this.renderNav()}
         <workspace-search .socket=${this.socket} @search-open=${this.onSearchOpen}></workspace-search>
-        <div class="me">
-          <span class="agent-name" title=${agent.email}>
-            <span class="dot ${offline ? '' : 'connected'}" aria-hidden="true"></span>
-            <span class="sr-only">${offline ? 'Offline,' : 'Online,'} signed in as</span>
-            <span class="ellipsis">${agent.name}</span>
-          </span>
+        <div class="tools">
           <presence-menu .socket=${this.socket} .me=${agent}></presence-menu>
+          <span class="sep" aria-hidden="true"></span>
           <ratings-menu .socket=${this.socket} .me=${agent}></ratings-menu>
           <canned-manager .me=${agent}></canned-manager>
           <keyboard-shortcuts></keyboard-shortcuts>
           <alerts-menu .alerts=${this.alerts} .state=${this.alertsState}></alerts-menu>
-          <button class="btn btn-small" type="button" @click=${this.signOut}>Sign out</button>
         </div>
+        <account-menu .me=${agent} @sign-out=${this.signOut}></account-menu>
+        <span class="row-break" aria-hidden="true"></span>
       </header>
       ${offline
         ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`

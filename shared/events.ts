@@ -175,8 +175,8 @@ export interface AgentClientToServer {
   'conversation:labels': Command<LabelsInput, ConversationDTO>;
   /** The agent has seen the conversation up to `seq` (only ever raised); the agent's other tabs get `reads:changed`. */
   'conversation:read': Command<ReadInput, null>;
-  /** The asking agent's last read seq per conversation (absent: never read). */
-  'reads:list': Command<ReadsListInput, Record<string, number>>;
+  /** The asking agent's read marker and unread count per conversation asked about (unknown ids left out). */
+  'reads:list': Command<ReadsListInput, ReadMarkerDTO[]>;
   /** Chats and tickets by ticket number, visitor email (prefix), name, subject or recent message text; newest activity first. */
   search: Command<SearchInput, ConversationDTO[]>;
   /** The agent's chosen status (persisted); every agent gets `presence:changed`. */

@@ -2,6 +2,8 @@
 export const MAX_MESSAGE_LENGTH = 5000;
 export const MAX_NAME_LENGTH = 120;
 export const MAX_EMAIL_LENGTH = 254;
+/** The internal note that goes with a transfer. */
+export const MAX_TRANSFER_NOTE_LENGTH = 2000;
 /** Messages per `conversation:sync` page. */
 export const SYNC_PAGE_SIZE = 200;
 /** A typing indicator turns itself off after this long without a refresh. */

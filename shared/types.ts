@@ -143,7 +143,8 @@ export type SystemEvent =
   | { kind: 'agent.joined'; agentName: string }
   /** The chat went back to the queue, for the agents of a team (a transfer to one agent shows as `agent.joined`). */
   | { kind: 'chat.transferred'; teamName: string }
-  | { kind: 'chat.ended'; by: 'visitor' | 'agent' }
+  /** `agentId`/`agentName`: who ended it when `by` is 'agent' (absent in lines stored before they were recorded). */
+  | { kind: 'chat.ended'; by: 'visitor' | 'agent'; agentId?: string; agentName?: string }
   /** `via`: the offline form, "leave a message" from the queue, an agent, or a chat that ended unresolved. */
   | { kind: 'ticket.created'; number: number; via: 'form' | 'queue' | 'agent' | 'chat-end' }
   /** Status changes customers see: solved, closed, reopened ('open' by the customer's reply). */

@@ -98,11 +98,18 @@ export interface CannedReplyDTO {
   ownerId: string | null;
 }
 
-/** How far one agent has read one conversation, on all their tabs and devices (`reads:changed`). */
+/** How far one agent has read one conversation, on all their tabs and devices (`reads:list`, `reads:changed`). */
 export interface ReadMarkerDTO {
   conversationId: string;
-  /** The highest message seq the agent has seen; unread = the messages after it. */
+  /** The highest message seq the agent has seen; 0: never opened. */
   seq: number;
+  /**
+   * The unread count: customer messages after `seq`, up to `lastSeq`. System lines, agents'
+   * replies and notes never count.
+   */
+  unread: number;
+  /** The conversation's last seq when `unread` was counted; once the conversation moves past it, ask again. */
+  lastSeq: number;
 }
 
 export const RATING_SCORES = [1, 2, 3, 4, 5] as const;

@@ -35,7 +35,8 @@ export function formatFullTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? '' : fullFormat.format(d);
 }
 
-export function systemText(event: SystemEvent): string {
+/** `myId`: the viewing agent, so a line about them says "You". */
+export function systemText(event: SystemEvent, myId = ''): string {
   switch (event.kind) {
     case 'chat.started':
       return 'Chat started';
@@ -44,7 +45,9 @@ export function systemText(event: SystemEvent): string {
     case 'chat.transferred':
       return `Transferred to the ${event.teamName} team; waiting in the queue`;
     case 'chat.ended':
-      return event.by === 'visitor' ? 'The visitor ended the chat' : 'The chat was ended by an agent';
+      if (event.by === 'visitor') return 'The visitor ended the chat';
+      if (myId && event.agentId === myId) return 'You ended the chat';
+      return event.agentName ? `${event.agentName} ended the chat` : 'The chat was ended by an agent';
     case 'ticket.created':
       return `Ticket #${event.number} created ${TICKET_VIA[event.via]}`;
     case 'ticket.status':
@@ -69,9 +72,9 @@ const STATUS_CHANGE: Record<TicketStatus, string> = {
 };
 
 /** A system message's text; falls back to its body for kinds this build does not know yet. */
-export function systemMessageText(message: MessageDTO): string {
+export function systemMessageText(message: MessageDTO, myId = ''): string {
   if (!message.system) return message.body;
-  return (systemText(message.system) as string | undefined) ?? message.body;
+  return (systemText(message.system, myId) as string | undefined) ?? message.body;
 }
 
 export const STATUS_LABEL: Record<TicketStatus, string> = {

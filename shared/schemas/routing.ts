@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { MAX_TRANSFER_NOTE_LENGTH } from '../limits.js';
 import { objectId } from './common.js';
 
 /** The agent's own choice; `offline` is not chosen, it is the absence of a live session. */
 export const presenceSetInput = z.object({ status: z.enum(['online', 'away']) }).strict();
-
-export const MAX_TRANSFER_NOTE_LENGTH = 2000;
 
 /** Hands a live chat to one agent or back to the queue of one team, with an optional internal note. */
 export const transferInput = z

@@ -167,6 +167,9 @@ describe('the agent workspace with automatic routing', () => {
     await benView.getByRole('button', { name: 'End chat' }).click();
     await benView.getByRole('button', { name: 'End as resolved' }).click();
     await vera.page.getByText('The agent ended the chat').waitFor();
+    // Ben's log says it was him; Ada, who still has the chat open, reads who it was.
+    await benView.getByText('You ended the chat').waitFor();
+    await ada.page.locator('conversation-view').getByText('Ben ended the chat').waitFor();
     const rating = ben.page.locator('conversation-rating');
     expect(await rating.getByText('Great').count()).toBe(0);
 

@@ -93,34 +93,68 @@ describe('labels', () => {
 });
 
 describe('unread counts', () => {
+  const readsOf = async (socket: AgentClient, conversationIds?: string[]) =>
+    ok(await call<ReadMarkerDTO[]>(socket, 'reads:list', conversationIds ? { conversationIds } : {}));
+
+  it('count only the customer\'s messages: a new chat with one visitor message is 1 unread, system lines and agent replies aside', async () => {
+    const kim = await newAgent('Kim');
+    const { visitor, chat } = await liveChat(kim, 'Ola');
+    // "Chat started" and "Kim joined the chat" are already in the stream.
+    expect(chat.lastSeq).toBe(2);
+    const first = await say(visitor, chat.id, 'Hello, anyone there?');
+    expect(await readsOf(kim, [chat.id])).toEqual([{ conversationId: chat.id, seq: 0, unread: 1, lastSeq: first.seq }]);
+
+    // The agent's own reply and a system line (the end of the chat) add no unread; the customer's next message does.
+    await say(kim, chat.id, 'Yes, how can I help?');
+    const second = await say(visitor, chat.id, 'My card was declined');
+    ok(await call(kim, 'conversation:end', { conversationId: chat.id }));
+    const lastSeq = (await server.models.Conversation.findById(chat.id).lean())!.lastSeq;
+    expect(lastSeq).toBe(second.seq + 1);
+    // The end line names the agent who ended it (the agent UI says "You ended the chat" to them).
+    expect((await server.models.Message.findOne({ conversationId: chat.id, seq: lastSeq }).lean())?.system).toMatchObject({ kind: 'chat.ended', by: 'agent', agentName: 'Kim' });
+    expect(await readsOf(kim, [chat.id])).toEqual([{ conversationId: chat.id, seq: 0, unread: 2, lastSeq }]);
+
+    // Read up to the first message: the second is still unread; up to the end: nothing is.
+    ok(await call(kim, 'conversation:read', { conversationId: chat.id, seq: first.seq }));
+    expect(await readsOf(kim, [chat.id])).toEqual([{ conversationId: chat.id, seq: first.seq, unread: 1, lastSeq }]);
+    ok(await call(kim, 'conversation:read', { conversationId: chat.id, seq: lastSeq }));
+    expect(await readsOf(kim, [chat.id])).toEqual([{ conversationId: chat.id, seq: lastSeq, unread: 0, lastSeq }]);
+  });
+
   it('what an agent read on one device counts as read on the other, and the marker never goes down', async () => {
     const creds = await server.addAgent('Eli');
     const laptop = await agentSession(server.url, creds);
     const phone = await connectAgent(server.url, laptop.login.token);
     const { visitor, chat } = await liveChat(laptop.socket, 'Rua');
-    await say(visitor, chat.id, 'one');
+    const one = await say(visitor, chat.id, 'one');
     const last = await say(visitor, chat.id, 'two');
 
-    expect(ok(await call<Record<string, number>>(phone, 'reads:list', { conversationIds: [chat.id] }))).toEqual({});
+    expect(await readsOf(phone, [chat.id])).toEqual([{ conversationId: chat.id, seq: 0, unread: 2, lastSeq: last.seq }]);
     const heard = record<ReadMarkerDTO>(phone, 'reads:changed');
+    // Half read on the laptop: the phone hears the marker with the count that goes with it.
+    ok(await call(laptop.socket, 'conversation:read', { conversationId: chat.id, seq: one.seq }));
+    await heard.until((items) => items.some((r) => r.seq === one.seq));
+    expect(heard.items.at(-1)).toEqual({ conversationId: chat.id, seq: one.seq, unread: 1, lastSeq: last.seq });
     expect(ok(await call(laptop.socket, 'conversation:read', { conversationId: chat.id, seq: last.seq }))).toBeNull();
-    await heard.until((items) => items.some((r) => r.conversationId === chat.id && r.seq === last.seq));
-    expect(ok(await call<Record<string, number>>(phone, 'reads:list', { conversationIds: [chat.id] }))).toEqual({ [chat.id]: last.seq });
+    await heard.until((items) => items.some((r) => r.seq === last.seq));
+    expect(heard.items.at(-1)).toEqual({ conversationId: chat.id, seq: last.seq, unread: 0, lastSeq: last.seq });
+    expect(await readsOf(phone, [chat.id])).toEqual([{ conversationId: chat.id, seq: last.seq, unread: 0, lastSeq: last.seq }]);
 
     // A stale tab reporting an older seq, or a seq beyond the last message, does not move it wrongly.
     ok(await call(phone, 'conversation:read', { conversationId: chat.id, seq: 1 }));
     ok(await call(phone, 'conversation:read', { conversationId: chat.id, seq: last.seq + 100 }));
-    expect(ok(await call<Record<string, number>>(laptop.socket, 'reads:list', {}))).toEqual({ [chat.id]: last.seq });
+    expect(await readsOf(laptop.socket)).toEqual([{ conversationId: chat.id, seq: last.seq, unread: 0, lastSeq: last.seq }]);
 
-    // Another agent's markers are their own.
+    // Another agent's markers are their own: for them every customer message is unread.
     const other = await newAgent('Fin');
-    expect(ok(await call<Record<string, number>>(other, 'reads:list', { conversationIds: [chat.id] }))).toEqual({});
+    expect(await readsOf(other, [chat.id])).toEqual([{ conversationId: chat.id, seq: 0, unread: 2, lastSeq: last.seq }]);
+    expect(await readsOf(other)).toEqual([]);
 
-    // New messages after the marker are what is unread.
+    // New customer messages after the marker are what is unread; unknown ids are left out.
     const third = await say(visitor, chat.id, 'three');
-    const stored = await server.models.Conversation.findById(chat.id).lean();
-    expect(stored!.lastSeq - last.seq).toBe(1);
-    expect(third.seq).toBe(stored!.lastSeq);
+    expect(await readsOf(phone, [chat.id, '0123456789abcdef01234567', chat.id])).toEqual([
+      { conversationId: chat.id, seq: last.seq, unread: 1, lastSeq: third.seq },
+    ]);
   });
 
   it('several devices marking at once keep the highest seq', async () => {
@@ -131,7 +165,23 @@ describe('unread counts', () => {
     for (let i = 0; i < 10; i++) await say(visitor, chat.id, `m${i}`);
     const top = (await server.models.Conversation.findById(chat.id).lean())!.lastSeq;
     await Promise.all(Array.from({ length: top }, (_, i) => call(devices[i % devices.length]!, 'conversation:read', { conversationId: chat.id, seq: i + 1 })));
-    expect(ok(await call<Record<string, number>>(devices[1]!, 'reads:list', { conversationIds: [chat.id] }))).toEqual({ [chat.id]: top });
+    expect(await readsOf(devices[1]!, [chat.id])).toEqual([{ conversationId: chat.id, seq: top, unread: 0, lastSeq: top }]);
+  });
+
+  it('counts many conversations in one request, each after its own marker', async () => {
+    const lea = await newAgent('Lea');
+    // Three chats (an agent's default capacity): chat i gets i + 1 customer messages; the agent
+    // reads chat 2 up to its first message.
+    const chats = [await liveChat(lea, 'V0'), await liveChat(lea, 'V1'), await liveChat(lea, 'V2')];
+    const sent: MessageDTO[][] = [];
+    for (const [i, { visitor, chat }] of chats.entries()) {
+      sent.push([]);
+      for (let k = 0; k <= i; k++) sent[i]!.push(await say(visitor, chat.id, `c${i} m${k}`));
+    }
+    ok(await call(lea, 'conversation:read', { conversationId: chats[2]!.chat.id, seq: sent[2]![0]!.seq }));
+    const reads = await readsOf(lea, chats.map((c) => c.chat.id));
+    const unread = Object.fromEntries(reads.map((r) => [r.conversationId, r.unread]));
+    expect(chats.map((c) => unread[c.chat.id])).toEqual([1, 2, 2]);
   });
 
   it('refuses bad input', async () => {
@@ -139,6 +189,7 @@ describe('unread counts', () => {
     expect(await call(hal, 'conversation:read', { conversationId: 'nope', seq: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await call(hal, 'conversation:read', { conversationId: '0123456789abcdef01234567', seq: -1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await call(hal, 'conversation:read', { conversationId: '0123456789abcdef01234567', seq: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call(hal, 'reads:list', { conversationIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });
 

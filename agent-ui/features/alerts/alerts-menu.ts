@@ -1,16 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { AlertsState, DesktopAlerts } from '../../controllers/desktop-alerts.js';
+import { icon } from '../../lib/icons.js';
 import { baseStyles } from '../../styles/shared.js';
+import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 
 /**
- * The "Alerts" button of the top bar and its panel: three switches (desktop notifications, sound,
+ * The "Alerts" (bell) button of the top bar and its panel: three switches (desktop notifications, sound,
  * push while the agent UI is closed), each saying what state it is in, and what went wrong last.
  * It only draws `state` and calls the controller.
  */
 export class AlertsMenu extends LitElement {
   static override styles = [
     baseStyles,
+    topBarButtonStyles,
     css`
       :host {
         position: relative;
@@ -158,13 +161,13 @@ export class AlertsMenu extends LitElement {
     return html`
       <div @keydown=${this.onKeydown}>
         <button
-          class="btn btn-small toggle"
+          class="btn btn-small icon-btn toggle"
           type="button"
           aria-expanded=${this.open ? 'true' : 'false'}
           aria-controls="alerts-panel"
           @click=${() => this.setOpen(!this.open)}
         >
-          Alerts
+          ${icon('bell')}<span class="sr-only">Alerts</span>${tip('Alerts: notifications and sound')}
         </button>
         <div class="panel" id="alerts-panel" role="group" aria-label="Alert settings" ?hidden=${!this.open}>
           <div class="row">

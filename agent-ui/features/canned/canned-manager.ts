@@ -5,7 +5,9 @@ import { CANNED_BODY_MAX, CANNED_SHORTCUT, CANNED_SHORTCUT_MAX, CANNED_TITLE_MAX
 import type { AgentDTO } from '../../../shared/types.js';
 import type { CannedReplyDTO } from '../../../shared/workspace.js';
 import { errorText } from '../../lib/format.js';
+import { icon } from '../../lib/icons.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
+import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 import { cannedReplies } from './canned-replies.js';
 
 interface Draft {
@@ -19,7 +21,7 @@ interface Draft {
 const EMPTY: Draft = { id: null, shortcut: '', title: '', body: '', scope: 'personal' };
 
 /**
- * "Canned replies" in the header: a button that opens a dialog listing the replies the agent can
+ * "Canned replies" in the header: an icon button that opens a dialog listing the replies the agent can
  * use, with add, edit and delete. Shared replies are the team's (only admins change them); personal
  * ones are the agent's own. In a reply box, "/" and the shortcut insert one.
  */
@@ -27,6 +29,7 @@ export class CannedManager extends LitElement {
   static override styles = [
     baseStyles,
     fieldStyles,
+    topBarButtonStyles,
     css`
       dialog {
         width: min(46rem, calc(100vw - 2rem));
@@ -313,7 +316,9 @@ export class CannedManager extends LitElement {
   override render() {
     const replies = cannedReplies.replies;
     return html`
-      <button class="btn btn-small opener" type="button" aria-haspopup="dialog" @click=${this.show}>Canned replies</button>
+      <button class="btn btn-small icon-btn opener" type="button" aria-haspopup="dialog" @click=${this.show}>
+        ${icon('canned')}<span class="sr-only">Canned replies</span>${tip('Canned replies')}
+      </button>
       <dialog aria-labelledby="canned-heading" @close=${() => this.opener?.focus()}>
         <div class="inner">
           <div class="head">

@@ -310,7 +310,7 @@ export class MessageList extends LitElement {
   private renderMessage(m: MessageDTO, prev: Entry | undefined) {
     const when = html`<time datetime=${m.createdAt} title=${formatFullTime(m.createdAt)}>${formatMessageTime(m.createdAt)}</time>`;
     if (m.author.type === 'system') {
-      return html`<div class="system">${systemMessageText(m)}${when}</div>`;
+      return html`<div class="system">${systemMessageText(m, this.myId)}${when}</div>`;
     }
     const mine = m.author.type === 'agent' && m.author.id === this.myId;
     const author = mine ? 'You' : m.author.name?.trim() || (m.author.type === 'visitor' ? 'Visitor' : 'Agent');

@@ -4,24 +4,35 @@ import type { AgentDTO } from '../../../shared/types.js';
 import { RATING_SUMMARY_DAYS, type AgentRatingDTO } from '../../../shared/workspace.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { errorText } from '../../lib/format.js';
+import { icon } from '../../lib/icons.js';
 import { baseStyles } from '../../styles/shared.js';
+import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 import { average, stars } from './rating-format.js';
 
 /**
- * Visitors' ratings in the top bar: a button with the agent's own average over the last 90 days,
- * opening a panel with the numbers; an admin's panel lists every agent. Asked for (`ratings:summary`)
+ * Visitors' ratings in the top bar: a star button with the agent's own average over the last 90
+ * days (the star alone while there is none), opening a panel with the numbers; an admin's panel
+ * lists every agent. Asked for (`ratings:summary`)
  * on connect and each time the panel opens, so it is as fresh as the agent looks.
  */
 export class RatingsMenu extends LitElement {
   static override styles = [
     baseStyles,
+    topBarButtonStyles,
     css`
       :host {
         position: relative;
         display: inline-block;
       }
-      .stars {
+      .stars,
+      .toggle.rated .icon {
         color: #9a6700;
+      }
+      @media (prefers-color-scheme: dark) {
+        .stars,
+        .toggle.rated .icon {
+          color: #e3b341;
+        }
       }
       .panel {
         position: absolute;
@@ -173,19 +184,18 @@ export class RatingsMenu extends LitElement {
 
   override render() {
     if (!this.me) return nothing;
-    const own = this.own;
+    const mean = this.own?.average ?? null;
     return html`<div @keydown=${this.onKeydown}>
       <button
-        class="btn btn-small toggle"
+        class="btn btn-small icon-btn toggle ${mean === null ? '' : 'rated'}"
         type="button"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="ratings-panel"
         @click=${() => this.setOpen(!this.open)}
       >
-        <span class="stars" aria-hidden="true">★</span>
-        ${own?.average != null
-          ? html`<span class="sr-only">Ratings, your average:</span> ${average(own.average)}`
-          : html`<span class="sr-only">Ratings</span><span aria-hidden="true">–</span>`}
+        ${mean === null
+          ? html`${icon('star')}<span class="sr-only">Ratings${this.rows ? ', none yet' : ''}</span>${tip(this.rows ? 'Visitor ratings: none yet' : 'Visitor ratings')}`
+          : html`${icon('star-filled')}<span class="sr-only">Ratings, your average:</span> ${average(mean)}${tip('Your visitor ratings')}`}
       </button>
       <div class="panel" id="ratings-panel" role="group" aria-label="Visitor ratings" ?hidden=${!this.open}>${this.open ? this.renderPanel() : nothing}</div>
     </div>`;

@@ -1,6 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { query, state } from 'lit/decorators.js';
+import { icon } from '../../lib/icons.js';
 import { baseStyles } from '../../styles/shared.js';
+import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 
 /**
  * The workspace's keyboard shortcuts, and the "?" dialog that lists them.
@@ -50,6 +52,7 @@ const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()
 export class KeyboardShortcuts extends LitElement {
   static override styles = [
     baseStyles,
+    topBarButtonStyles,
     css`
       dialog {
         width: min(30rem, calc(100vw - 2rem));
@@ -200,8 +203,8 @@ export class KeyboardShortcuts extends LitElement {
 
   override render() {
     return html`
-      <button class="btn btn-small" type="button" aria-haspopup="dialog" title="Keyboard shortcuts (?)" @click=${this.showList}>
-        <span aria-hidden="true">⌨</span><span class="sr-only">Keyboard shortcuts</span>
+      <button class="btn btn-small icon-btn" type="button" aria-haspopup="dialog" aria-keyshortcuts="?" @click=${this.showList}>
+        ${icon('keyboard')}<span class="sr-only">Keyboard shortcuts</span>${tip('Keyboard shortcuts (?)')}
       </button>
       <span class="sr-only" role="status">${this.announcement}</span>
       <dialog aria-labelledby="shortcuts-title">

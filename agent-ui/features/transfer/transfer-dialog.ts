@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ErrorBody } from '../../../shared/errors.js';
+import { MAX_TRANSFER_NOTE_LENGTH } from '../../../shared/limits.js';
 import type { PresenceDTO, TeamDTO } from '../../../shared/workspace.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { errorText } from '../../lib/format.js';
@@ -17,9 +18,6 @@ export interface TransferSubmitDetail {
   /** Empty: no note. */
   note: string;
 }
-
-/** shared/schemas/routing.ts MAX_TRANSFER_NOTE_LENGTH; not imported from there, as that brings zod along. */
-const MAX_TRANSFER_NOTE_LENGTH = 2000;
 
 export const TRANSFER_UNSUPPORTED_TEXT = 'Transfers are not available on this server yet.';
 

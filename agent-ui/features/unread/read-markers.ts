@@ -3,24 +3,30 @@
  *
  * The server keeps, per agent and conversation, the highest message seq the agent has seen
  * (`conversation:read`, only ever raised) and tells the agent's other sockets (`reads:changed`).
- * A conversation's unread count is `lastSeq − lastRead`: every message after the last one seen,
- * system lines (a transfer, a status change) included. The agent's own replies never count, since
- * they are written with the conversation open, which marks them read at once (ReadTracker). A
- * conversation the agent never opened counts all its messages.
+ * The unread count is what a user expects: the customer's messages after that marker. System
+ * lines (chat started, an agent joined, a transfer), agents' replies and notes never count. Only
+ * the server can count them (a list shows conversations whose messages this tab never loaded), so
+ * each marker comes with its count and the conversation's `lastSeq` it was counted up to; when a
+ * conversation moves past that (`conversation:updated`), its count is asked for again, batched.
+ * Until then the last count shows.
  *
  * One workspace per page, so one instance (`readMarkers`), attached to the session's socket.
  */
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ConversationDTO } from '../../../shared/types.js';
+import type { ReadMarkerDTO } from '../../../shared/workspace.js';
 import { READS_LIST_MAX } from '../../../shared/schemas/canned.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 
+type Marker = Omit<ReadMarkerDTO, 'conversationId'>;
+
 export class ReadMarkers {
   private socket: AgentSocket | null = null;
-  /** Last read seq of conversations asked about; absent from here but in `known`: never read. */
-  private readonly markers = new Map<string, number>();
-  private readonly known = new Set<string>();
+  /** The newest marker and count known per conversation (from the server, or this tab's own reading). */
+  private readonly markers = new Map<string, Marker>();
   private readonly wanted = new Set<string>();
+  /** The conversation's lastSeq when its count was last asked for: a count is asked for once per change. */
+  private readonly asked = new Map<string, number>();
   /** The highest seq each conversation should be marked read up to, not yet acknowledged. */
   private readonly unsent = new Map<string, number>();
   private readonly sending = new Set<string>();
@@ -31,11 +37,13 @@ export class ReadMarkers {
     this.reset();
     this.socket = socket;
     const offs = [
-      socket.on('reads:changed', (r) => this.raise(r.conversationId, r.seq)),
+      socket.on('reads:changed', (r) => {
+        if (this.take(r)) this.emit();
+      }),
       socket.onConnect(() => {
-        // Markers may have moved on other devices while this one was offline.
-        for (const id of this.known) this.wanted.add(id);
-        this.known.clear();
+        // Markers may have moved on other devices, and customers written, while this one was offline.
+        for (const id of this.markers.keys()) this.wanted.add(id);
+        this.asked.clear();
         this.scheduleFetch();
         for (const id of this.unsent.keys()) void this.flush(id);
       }),
@@ -51,38 +59,38 @@ export class ReadMarkers {
     return () => this.listeners.delete(listener);
   }
 
-  /** Asks for the markers of conversations about to be shown in a list (batched, each once). */
-  want(ids: Iterable<string>): void {
-    let added = false;
-    for (const id of ids) {
-      if (this.known.has(id) || this.wanted.has(id)) continue;
-      this.wanted.add(id);
-      added = true;
-    }
-    if (added) this.scheduleFetch();
-  }
-
-  /** Messages after the last one the agent saw; null until the marker is known. */
+  /** Customer messages the agent has not seen; null until the first count arrives. */
   unread(c: ConversationDTO): number | null {
-    if (!this.known.has(c.id)) {
-      this.want([c.id]);
-      return null;
+    const known = this.markers.get(c.id);
+    if ((!known || c.lastSeq > known.lastSeq) && (this.asked.get(c.id) ?? -1) < c.lastSeq) {
+      this.asked.set(c.id, c.lastSeq);
+      this.wanted.add(c.id);
+      this.scheduleFetch();
     }
-    return Math.max(0, c.lastSeq - (this.markers.get(c.id) ?? 0));
+    return known ? known.unread : null;
   }
 
   /** The agent has the conversation in front of them up to `seq`. */
   seen(conversationId: string, seq: number): void {
-    if (seq <= (this.markers.get(conversationId) ?? 0)) return;
-    this.raise(conversationId, seq);
+    const known = this.markers.get(conversationId);
+    if (seq <= (known?.seq ?? 0)) return;
+    // Everything up to the counted end seen: nothing unread. Less (rare): the server's answer to
+    // the `conversation:read` below brings the exact count; the old one shows until then.
+    this.markers.set(
+      conversationId,
+      !known || seq >= known.lastSeq ? { seq, unread: 0, lastSeq: seq } : { seq, unread: known.unread, lastSeq: known.lastSeq },
+    );
+    this.emit();
     this.unsent.set(conversationId, Math.max(seq, this.unsent.get(conversationId) ?? 0));
     void this.flush(conversationId);
   }
 
-  private raise(conversationId: string, seq: number): void {
-    if (seq <= (this.markers.get(conversationId) ?? -1)) return;
-    this.markers.set(conversationId, seq);
-    this.emit();
+  /** Keeps `read` unless what is known is newer (a higher marker, or the same counted further). */
+  private take(read: ReadMarkerDTO): boolean {
+    const known = this.markers.get(read.conversationId);
+    if (known && (read.seq < known.seq || (read.seq === known.seq && read.lastSeq < known.lastSeq))) return false;
+    this.markers.set(read.conversationId, { seq: read.seq, unread: read.unread, lastSeq: read.lastSeq });
+    return true;
   }
 
   /** One `conversation:read` per conversation at a time; a newer seq seen meanwhile follows it. */
@@ -117,16 +125,13 @@ export class ReadMarkers {
     const res = await socket.command('reads:list', { conversationIds: ids });
     if (socket !== this.socket) return;
     if (!res.ok) {
-      // Asked again on the next connect, or the next time a list wants them.
+      // Asked again on the next connect, or with the next batch.
       for (const id of ids) this.wanted.add(id);
       return;
     }
-    for (const id of ids) {
-      this.known.add(id);
-      const seq = res.data[id];
-      if (seq !== undefined && seq > (this.markers.get(id) ?? -1)) this.markers.set(id, seq);
-    }
-    this.emit();
+    let changed = false;
+    for (const read of res.data) changed = this.take(read) || changed;
+    if (changed) this.emit();
     if (this.wanted.size) this.scheduleFetch();
   }
 
@@ -135,8 +140,8 @@ export class ReadMarkers {
     this.fetchTimer = undefined;
     this.socket = null;
     this.markers.clear();
-    this.known.clear();
     this.wanted.clear();
+    this.asked.clear();
     this.unsent.clear();
     this.sending.clear();
     this.emit();

@@ -266,7 +266,8 @@ export class ConversationsService {
     await this.updateDoc(conv._id, { $set: { status: 'ended', endedAt: new Date(), endedBy: by } }, { status: { $ne: 'ended' } });
     await this.claims.release(openChatKey(conv.siteKey, conv.visitorId.toHexString(), conv.customerUserId), conv._id.toHexString());
     if (conv.agentId) await this.routing?.releaseSlot(conv.agentId.toHexString(), conv._id.toHexString());
-    const ended = await this.appendSystem(conv._id, { kind: 'chat.ended', by }, 'end');
+    const endedBy = actor.kind === 'agent' ? { agentId: actor.agent.id, agentName: actor.agent.name } : {};
+    const ended = await this.appendSystem(conv._id, { kind: 'chat.ended', by, ...endedBy }, 'end');
     if (ended.created) {
       await this.announce(conv._id, ended.message, true);
       await this.ticketHooks?.afterEnd(await this.load(conv._id), by, resolved);

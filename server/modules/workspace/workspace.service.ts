@@ -1,9 +1,15 @@
 /**
  * Agent tools on conversations: labels, per-agent read markers (unread counts on every device of
  * an agent) and search across chats and tickets.
+ *
+ * An unread count is the number of customer messages after the agent's marker, counted by the
+ * store for the conversations asked about only (one aggregation for all of them), and bounded
+ * above by the conversation's lastSeq read first, so the count and the `lastSeq` it is reported
+ * with agree (a message is stored before lastSeq is raised past it).
  */
 import { Types } from 'mongoose';
 import type { ConversationDTO } from '../../../shared/types.js';
+import { READS_LIST_MAX } from '../../../shared/schemas/canned.js';
 import type { ReadMarkerDTO } from '../../../shared/workspace.js';
 import { isConflict } from '../../http/errors.js';
 import { DocLocks } from '../../store/doc-locks.js';
@@ -22,8 +28,6 @@ import { readMarkerId, type ReadMarkerModel } from './read-marker.model.js';
 export const SEARCH_TEXT_WINDOW = 20_000;
 /** Matching messages looked at per search; several may belong to one conversation. */
 const SEARCH_TEXT_HITS = 500;
-/** `reads:list` without ids: the agent's most recently moved markers. */
-const READS_LIST_DEFAULT = 1000;
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -85,20 +89,57 @@ export class WorkspaceService {
       const stored = await this.deps.reads.findById(id).lean();
       return stored ? stored.seq : target;
     });
-    if (raised !== null) this.deps.events.readChanged(agent.id, { conversationId, seq: raised });
+    if (raised !== null) {
+      // Counted after the raise, so every tab gets the count that goes with the new marker.
+      const [read] = await this.withUnread([conv._id], new Map([[conv._id.toHexString(), raised]]));
+      if (read) this.deps.events.readChanged(agent.id, read);
+    }
     return null;
   }
 
-  async reads(agent: AgentPrincipal, conversationIds: string[] | undefined): Promise<Record<string, number>> {
+  /**
+   * The agent's markers and unread counts for the conversations asked about (one that was never
+   * opened: seq 0, every customer message unread), or without ids for the conversations whose
+   * markers moved last. Unknown ids are left out.
+   */
+  async reads(agent: AgentPrincipal, conversationIds: string[] | undefined): Promise<ReadMarkerDTO[]> {
     const { reads } = this.deps;
-    const docs = conversationIds
-      ? conversationIds.length
-        ? await reads.find({ _id: { $in: conversationIds.map((c) => readMarkerId(agent.id, c)) } }).lean()
-        : []
-      : await reads.find({ agentId: new Types.ObjectId(agent.id) }).sort({ updatedAt: -1 }).limit(READS_LIST_DEFAULT).lean();
-    const result: Record<string, number> = {};
-    for (const d of docs) result[d.conversationId.toHexString()] = d.seq;
-    return result;
+    const markers = new Map<string, number>();
+    let ids: string[];
+    if (conversationIds) {
+      ids = [...new Set(conversationIds)];
+      if (!ids.length) return [];
+      const docs = await reads.find({ _id: { $in: ids.map((c) => readMarkerId(agent.id, c)) } }).lean();
+      for (const d of docs) markers.set(d.conversationId.toHexString(), d.seq);
+    } else {
+      const docs = await reads.find({ agentId: new Types.ObjectId(agent.id) }).sort({ updatedAt: -1 }).limit(READS_LIST_MAX).lean();
+      for (const d of docs) markers.set(d.conversationId.toHexString(), d.seq);
+      ids = [...markers.keys()];
+    }
+    return this.withUnread(ids.map((id) => new Types.ObjectId(id)), markers);
+  }
+
+  /** Markers (absent: 0) with the customer messages after them: one read of the conversations, one count for all. */
+  private async withUnread(ids: Types.ObjectId[], markers: ReadonlyMap<string, number>): Promise<ReadMarkerDTO[]> {
+    const { conversations, messages } = this.deps;
+    if (!ids.length) return [];
+    const convs = await conversations.find({ _id: { $in: ids } }).select({ lastSeq: 1 }).lean();
+    const ranges = convs.map((c) => {
+      const conversationId = c._id.toHexString();
+      return { _id: c._id, conversationId, seq: markers.get(conversationId) ?? 0, lastSeq: c.lastSeq };
+    });
+    const open = ranges.filter((r) => r.lastSeq > r.seq);
+    const counts = new Map<string, number>();
+    if (open.length) {
+      // One count per conversation: equality on conversationId is what FerretDB pushes down to its
+      // backend (an $or of ranges it would evaluate over every message in the proxy), and on
+      // MongoDB each count is a range of the (conversationId, seq) index.
+      const rows = await Promise.all(
+        open.map(async (r) => [r.conversationId, await messages.countDocuments({ conversationId: r._id, seq: { $gt: r.seq, $lte: r.lastSeq }, authorType: 'visitor' })] as const),
+      );
+      for (const [id, n] of rows) counts.set(id, n);
+    }
+    return ranges.map((r) => ({ conversationId: r.conversationId, seq: r.seq, unread: counts.get(r.conversationId) ?? 0, lastSeq: r.lastSeq }));
   }
 
   /**

@@ -54,7 +54,7 @@ describe('canned replies in the agent UI', () => {
 
     // Alt+N accepts the next waiting chat and puts the cursor in the reply box.
     await page.keyboard.press('Alt+KeyN');
-    const reply = page.getByLabel('Reply', { exact: true });
+    const reply = page.getByLabel('Reply to the customer', { exact: true });
     await expect.poll(() => reply.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
 
     await reply.pressSequentially('/gre', { delay: 15 });

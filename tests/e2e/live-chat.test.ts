@@ -50,7 +50,7 @@ describe('live chat in the browser', () => {
     await visitor.getByLabel('Type your message').pressSequentially('Also', { delay: 20 });
     await agent.getByText('Vera is typing…').waitFor();
 
-    await agent.getByLabel('Reply').fill('Hi Vera, let me check that for you.');
+    await agent.getByLabel('Reply to the customer').fill('Hi Vera, let me check that for you.');
     await agent.getByRole('button', { name: 'Send' }).click();
     await visitor.getByText('Hi Vera, let me check that for you.').waitFor();
 

@@ -148,7 +148,7 @@ describe('the agent workspace with automatic routing', () => {
     // The transfer note is for whoever takes over: Ben has it in the chat, marked internal.
     await benView.getByText('Transferred to Ben: Double charge; refund is approved.').waitFor();
     await benView.getByText('Internal note — customers never see this').waitFor();
-    const reply = ben.page.getByLabel('Reply', { exact: true });
+    const reply = ben.page.getByLabel('Reply to the customer', { exact: true });
     await reply.click();
     await reply.pressSequentially('/refu', { delay: 15 });
     const picker = ben.page.getByRole('listbox', { name: 'Canned replies' });
@@ -162,6 +162,17 @@ describe('the agent workspace with automatic routing', () => {
     await reply.press('Enter');
     await vera.page.getByText(filled).waitFor();
     expect(await vera.page.getByText('Double charge; refund is approved.').count()).toBe(0);
+
+    // An internal note in the live chat: Ada, still viewing, gets it; Vera never does.
+    await benView.getByRole('radio', { name: 'Internal note' }).check();
+    const note = ben.page.getByLabel('Internal note text', { exact: true });
+    await note.fill('Vera asked twice before; keep her posted.');
+    await note.press('Enter');
+    await benView.getByText('Vera asked twice before; keep her posted.').waitFor();
+    await ada.page.locator('conversation-view').getByText('Vera asked twice before; keep her posted.').waitFor();
+    await benView.getByRole('radio', { name: 'Public reply' }).check();
+    await vera.page.getByText(filled).waitFor();
+    expect(await vera.page.getByText('Vera asked twice before').count()).toBe(0);
 
     // ---- 5. Ben ends the chat; Vera rates it; Ben sees the rating without a reload -------------
     await benView.getByRole('button', { name: 'End chat' }).click();

@@ -22,7 +22,7 @@ import type { MakeTicketSubmitDetail } from './make-ticket-dialog.js';
 import './message-list.js';
 import './reply-composer.js';
 import type { MessageRetryDetail } from './message-list.js';
-import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplySendDetail } from './reply-composer.js';
+import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplyModeDetail, ReplySendDetail } from './reply-composer.js';
 import { TypingAnnouncer } from './typing-announcer.js';
 import { VisitorTyping, visitorTypingStyles } from './visitor-typing.js';
 
@@ -164,7 +164,7 @@ export class ConversationView extends LitElement {
 
   @property({ attribute: false }) socket: AgentSocket | null = null;
   @property({ attribute: false }) streams: ConversationStreams | null = null;
-  /** Internal notes (a transfer's note among them), shown in the log; written in the ticket view. */
+  /** Internal notes (a transfer's note among them), shown in the log and written from the composer's note mode. */
   @property({ attribute: false }) notes: NoteThreads | null = null;
   @property({ attribute: false }) me: AgentDTO | null = null;
   /** The latest copy the workspace holds; the stream's own copy wins once it has one. */
@@ -318,8 +318,16 @@ export class ConversationView extends LitElement {
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
     const id = this.conversationId;
     if (!id) return;
-    this.drafts.update(id, { text: e.detail.value });
-    this.typing.input(id, e.detail.value.trim().length > 0);
+    const draft = this.drafts.update(id, { text: e.detail.value });
+    // Never tell the visitor someone is typing while the agent writes an internal note.
+    if (draft.mode === 'reply') this.typing.input(id, e.detail.value.trim().length > 0);
+    this.requestUpdate();
+  }
+
+  private onMode(e: CustomEvent<ReplyModeDetail>): void {
+    if (!this.conversationId) return;
+    this.drafts.update(this.conversationId, { mode: e.detail.mode });
+    if (e.detail.mode === 'note') this.typing.stop();
     this.requestUpdate();
   }
 
@@ -335,10 +343,17 @@ export class ConversationView extends LitElement {
 
   private onReplySend(e: CustomEvent<ReplySendDetail>): void {
     const id = this.conversationId;
-    if (!id || !this.stream || !this.canReply) return;
-    this.typing.stop();
-    this.stream.send(e.detail.body, e.detail.attachments);
-    this.drafts.update(id, { text: '', attachments: [] });
+    if (!id || !this.canReply) return;
+    if (e.detail.mode === 'note') {
+      if (!this.thread) return;
+      this.thread.add(e.detail.body);
+      this.drafts.update(id, { text: '' });
+    } else {
+      if (!this.stream) return;
+      this.typing.stop();
+      this.stream.send(e.detail.body, e.detail.attachments);
+      this.drafts.update(id, { text: '', attachments: [] });
+    }
     this.requestUpdate();
   }
 
@@ -541,6 +556,9 @@ export class ConversationView extends LitElement {
             .uploader=${this.attachments}
             .placeholders=${{ visitorName: c.visitor.name, ticketNumber: c.ticket?.number ?? null, agentName: this.me.name }}
             conversationId=${c.id}
+            ?allowNotes=${!!this.thread}
+            .mode=${draft.mode}
+            @reply-mode=${this.onMode}
             @reply-input=${this.onReplyInput}
             @reply-send=${this.onReplySend}
             @attachments-added=${this.onAttachmentsAdded}

@@ -3,32 +3,17 @@
  * the mail (real SMTP), chooses a password and lands in the workspace; the admin switches the site
  * to automatic routing and sets business hours, and a mistake in them is explained on the form.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let mail: MailCatcher;
-let browser: Browser;
-
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  server = await startTestServer({ SMTP_URL: mail.url });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await mail?.close();
-});
+const e2e = useE2E({ mail: true });
 
 describe('admin screens', () => {
   it('an admin invites an agent, who sets a password from the mailed link and lands in the workspace', async () => {
-    const admin = await (await browser.newContext()).newPage();
+    const admin = await (await e2e.browser.newContext()).newPage();
     const adminErrors = watchErrors(admin);
-    await signInAgent(admin, server.url);
+    await signInAgent(admin, e2e.server.url);
     await admin.getByRole('link', { name: 'Admin' }).click();
     await admin.getByRole('heading', { name: 'Agents' }).waitFor();
 
@@ -46,11 +31,11 @@ describe('admin screens', () => {
     await admin.getByText('Invitation sent to greta@example.test.').waitFor();
     await admin.getByRole('row', { name: /Greta Neu/ }).getByText('Invited').waitFor();
 
-    const invitation = await mail.waitFor((m) => m.to.includes('greta@example.test'));
+    const invitation = await e2e.mail.waitFor((m) => m.to.includes('greta@example.test'));
     const link = /https?:\/\/\S+\/agent\/#\/invite\/[A-Za-z0-9_-]{43}/.exec(invitation.text)?.[0];
     expect(link).toBeDefined();
 
-    const agent = await (await browser.newContext()).newPage();
+    const agent = await (await e2e.browser.newContext()).newPage();
     const agentErrors = watchErrors(agent);
     await agent.goto(link!);
     await agent.getByRole('heading', { name: 'Set your password' }).waitFor();
@@ -65,11 +50,11 @@ describe('admin screens', () => {
     expect(new URL(agent.url()).hash).toBe('#/chats');
     expect(await agent.getByRole('link', { name: 'Admin' }).count()).toBe(0);
 
-    const stored = await server.models.Agent.findOne({ email: 'greta@example.test' }).lean();
+    const stored = await e2e.server.models.Agent.findOne({ email: 'greta@example.test' }).lean();
     expect(stored).toMatchObject({ name: 'Greta Neu', role: 'agent', maxChats: 4, inviteHash: null, skills: { languages: ['de'] } });
 
     // The link is spent: opening it again says so.
-    const again = await (await browser.newContext()).newPage();
+    const again = await (await e2e.browser.newContext()).newPage();
     await again.goto(link!);
     await again.getByLabel('New password').fill('another-long-password');
     await again.getByLabel('Repeat the password').fill('another-long-password');
@@ -81,10 +66,10 @@ describe('admin screens', () => {
   }, 40_000);
 
   it('an admin switches the site to automatic routing and sets business hours; overlapping hours are explained', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     const errors = watchErrors(page);
-    await signInAgent(page, server.url);
-    await page.goto(`${server.url}/agent/#/admin/site`);
+    await signInAgent(page, e2e.server.url);
+    await page.goto(`${e2e.server.url}/agent/#/admin/site`);
     await page.getByRole('heading', { name: 'Site settings' }).waitFor();
 
     await page.getByRole('radio', { name: /Automatic/ }).check();
@@ -99,13 +84,13 @@ describe('admin screens', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('alert').getByText('Some settings are not valid: see the messages below.').waitFor();
     await page.getByText('09:00–18:00 and 17:00–24:00 overlap', { exact: true }).waitFor();
-    expect((await server.models.Site.findById('default').lean())?.routing ?? 'manual').toBe('manual');
+    expect((await e2e.server.models.Site.findById('default').lean())?.routing ?? 'manual').toBe('manual');
 
     await page.getByRole('button', { name: 'Remove Tuesday 17:00 to 24:00' }).click();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Site settings saved.').waitFor();
 
-    const site = await server.models.Site.findById('default').lean();
+    const site = await e2e.server.models.Site.findById('default').lean();
     expect(site?.routing).toBe('auto');
     expect(site?.businessHours).toEqual({
       timeZone: 'Europe/Stockholm',

@@ -9,26 +9,15 @@
  * `document.hasFocus()` turns false. (Headless Chromium keeps `visibilityState` at "visible", so it
  * is the focus half of the rule that is exercised here.)
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { AlertSettingsDTO } from '../../shared/alerts.js';
 import type { ConversationDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { agentSession, call, closeAllClients, connectVisitor, ok, type VisitorClient } from '../helpers/clients.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { agentSession, call, connectVisitor, ok, type VisitorClient } from '../helpers/clients.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E();
 
 interface ShownNotification {
   title: string;
@@ -46,8 +35,8 @@ interface AgentPage {
 
 /** A new agent signed in to the UI in its own context, with notifications allowed and its worker active. */
 async function openAgentUi(name: string): Promise<AgentPage> {
-  const creds = await server.addAgent(name);
-  const context = await browser.newContext({ permissions: ['notifications'] });
+  const creds = await e2e.server.addAgent(name);
+  const context = await e2e.browser.newContext({ permissions: ['notifications'] });
   // Counts the beeps: every sound the UI makes is one oscillator started.
   // Counts the notifications the browser accepted: showNotification resolved (it rejects without
   // permission). The real call still happens; the test then reads what the browser displays.
@@ -69,7 +58,7 @@ async function openAgentUi(name: string): Promise<AgentPage> {
   });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await signInAgent(page, server.url, creds);
+  await signInAgent(page, e2e.server.url, creds);
   // Real focus from here on: only the tab in front of the window has it. (After the first
   // navigation: Playwright sets its emulation up again for the page's new renderer.)
   const cdp = await context.newCDPSession(page);
@@ -115,8 +104,8 @@ const beeps = (page: Page) => page.evaluate(() => (window as unknown as { beeps:
 
 /** A visitor's chat, accepted and made a ticket by `agent` (over its own socket, like a second tab). */
 async function ticketFor(agent: AgentPage, visitorName: string): Promise<{ visitor: VisitorClient; ticket: ConversationDTO }> {
-  const { socket } = await agentSession(server.url, agent.creds);
-  const visitor = await connectVisitor(server.url);
+  const { socket } = await agentSession(e2e.server.url, agent.creds);
+  const visitor = await connectVisitor(e2e.server.url);
   const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: visitorName, email: `${visitorName.toLowerCase()}@example.test` })).conversation;
   ok(await call(socket, 'conversation:accept', { conversationId: chat.id }));
   const ticket = ok(await call<ConversationDTO>(socket, 'ticket:convert', { conversationId: chat.id, category: 'account' }));
@@ -131,14 +120,14 @@ describe('desktop alerts in the agent UI', () => {
     expect(await notifications(agent.page)).toEqual([]);
     const other = await lookElsewhere(agent);
 
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Nora' })).conversation;
 
     expect(await displayed(agent.page, 1)).toContainEqual({
       title: 'New chat from Nora',
       body: 'Waiting in the queue',
       tag: `chat-${chat.id}`,
-      data: { url: `${server.url}/agent/#/chats`, kind: 'new-chat', chatHybrid: 1 },
+      data: { url: `${e2e.server.url}/agent/#/chats`, kind: 'new-chat', chatHybrid: 1 },
     });
     expect(await agent.page.title()).toMatch(/^\(1\) Agent workspace/);
     expect(await beeps(agent.page)).toBe(1);
@@ -162,7 +151,7 @@ describe('desktop alerts in the agent UI', () => {
       title: `Ticket #${ticket.ticket!.number}: Olga replied`,
       body: 'The invoice still shows the old address',
       tag: `ticket-${ticket.id}`,
-      data: { url: `${server.url}/agent/#/tickets/${ticket.id}`, kind: 'ticket-reply', chatHybrid: 1 },
+      data: { url: `${e2e.server.url}/agent/#/tickets/${ticket.id}`, kind: 'ticket-reply', chatHybrid: 1 },
     });
     expect(await agent.page.title()).toMatch(/^\(1\) Agent workspace/);
     expect(await beeps(agent.page)).toBe(1);
@@ -184,10 +173,10 @@ describe('desktop alerts in the agent UI', () => {
     const { visitor, ticket } = await ticketFor(agent, 'Pavla');
 
     // In plain sight: a new chat arrives and a reply lands on the open ticket.
-    const visitor2 = await connectVisitor(server.url);
+    const visitor2 = await connectVisitor(e2e.server.url);
     ok(await call<SyncResult>(visitor2, 'conversation:start', { name: 'Quinn' }));
     await agent.page.getByRole('button', { name: 'Accept chat from Quinn' }).waitFor();
-    await agent.page.goto(`${server.url}/agent/#/tickets/${ticket.id}`);
+    await agent.page.goto(`${e2e.server.url}/agent/#/tickets/${ticket.id}`);
     await agent.page.getByText(`#${ticket.ticket!.number}`).first().waitFor();
     ok(await call(visitor, 'message:send', { conversationId: ticket.id, clientId: 'notify-e2e-pavla-1', body: 'Any news on my refund?' }));
     await agent.page.getByText('Any news on my refund?').first().waitFor();
@@ -234,7 +223,7 @@ describe('desktop alerts in the agent UI', () => {
     expect(await push.getAttribute('aria-checked')).toBe('false');
     expect(await push.isEnabled()).toBe(true);
 
-    const { socket } = await agentSession(server.url, agent.creds);
+    const { socket } = await agentSession(e2e.server.url, agent.creds);
     const settings = ok(await call<AlertSettingsDTO>(socket, 'alerts:get', {}));
     expect(settings.pushSubscriptions).toBe(0);
     socket.disconnect();

@@ -2,38 +2,21 @@
  * The agents' side of tickets in a real browser: a chat turned into a ticket, worked in the ticket
  * view (internal note, status), with the customer hearing the public parts and nothing else.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { call, connectVisitor, ok, record } from '../helpers/clients.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let mail: MailCatcher;
-let browser: Browser;
-
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  server = await startTestServer({ SMTP_URL: mail.url });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  await mail?.close();
-});
-
+const e2e = useE2E({ mail: true });
 
 describe('tickets in the agent UI', () => {
   it('an agent turns a chat into a ticket, adds an internal note and solves it; the customer sees the number and the status, never the note', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     const errors = watchErrors(page);
-    await signInAgent(page, server.url);
+    await signInAgent(page, e2e.server.url);
 
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Petr', email: 'petr@example.test', locale: 'cs' })).conversation;
     ok(await call(visitor, 'message:send', { conversationId: chat.id, clientId: 'agent-e2e-v-1', body: 'I need my tax statement for 2025' }));
     const updates = record<ConversationDTO>(visitor, 'conversation:updated');
@@ -59,7 +42,7 @@ describe('tickets in the agent UI', () => {
 
     await page.getByLabel('Status').selectOption('solved');
     await updates.until((xs) => xs.some((c) => c.ticket?.status === 'solved'));
-    const stored = await server.models.Conversation.findById(chat.id).lean();
+    const stored = await e2e.server.models.Conversation.findById(chat.id).lean();
     expect(stored!.history.map((h) => `${h.field}:${h.to}`)).toEqual(['status:open', 'status:solved']);
 
     const seen = ok(await call<SyncResult>(visitor, 'conversation:sync', { conversationId: chat.id, afterSeq: 0 }));

@@ -2,31 +2,22 @@
  * Canned replies, keyboard shortcuts and unread counts in the agent UI, in Chromium, against the
  * real server; the visitor is a real socket so the test can compare the exact text it receives.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
 import { call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = useE2E();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 afterEach(() => closeAllClients());
 
 async function agentPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await e2e.browser.newContext()).newPage();
   page.setDefaultTimeout(10_000);
   const errors = watchErrors(page);
-  await signInAgent(page, server.url);
+  await signInAgent(page, e2e.server.url);
   return { page, errors };
 }
 
@@ -45,9 +36,9 @@ describe('canned replies in the agent UI', () => {
     await dialog.getByRole('button', { name: 'Save reply' }).click();
     await dialog.getByText('/greet').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
-    expect(await server.models.CannedReply.countDocuments({ shortcut: 'greet', scope: 'shared' })).toBe(1);
+    expect(await e2e.server.models.CannedReply.countDocuments({ shortcut: 'greet', scope: 'shared' })).toBe(1);
 
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const received = record<MessageDTO>(visitor, 'message:created');
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Vera' })).conversation;
     await page.getByRole('button', { name: 'Accept chat from Vera' }).waitFor();
@@ -73,7 +64,7 @@ describe('canned replies in the agent UI', () => {
     await reply.press('Enter');
 
     await received.until((items) => items.some((m) => m.author.type === 'agent' && m.body === expected));
-    const stored = await server.models.Message.find({ conversationId: chat.id, authorType: 'agent' }).lean();
+    const stored = await e2e.server.models.Message.find({ conversationId: chat.id, authorType: 'agent' }).lean();
     expect(stored.map((m) => m.body)).toEqual([expected]);
 
     // "/" from outside the reply box opens the picker there; Escape closes it and keeps the text.
@@ -89,7 +80,7 @@ describe('canned replies in the agent UI', () => {
   it('unread counts show on every tab of the agent and clear everywhere once the chat is read in one', async () => {
     const one = await agentPage();
     const two = await agentPage();
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Uma' })).conversation;
     await one.page.getByRole('button', { name: 'Accept chat from Uma' }).click();
     await one.page.getByText('admin joined the chat').waitFor();
@@ -106,7 +97,7 @@ describe('canned replies in the agent UI', () => {
     await one.page.getByText('Hello?').waitFor();
     await expect.poll(() => badge(two.page).count(), { timeout: 10_000 }).toBe(0);
     expect(await badge(one.page).count()).toBe(0);
-    expect(await server.models.ReadMarker.find({ conversationId: chat.id }).lean()).toMatchObject([{ seq: (await server.models.Conversation.findById(chat.id).lean())!.lastSeq }]);
+    expect(await e2e.server.models.ReadMarker.find({ conversationId: chat.id }).lean()).toMatchObject([{ seq: (await e2e.server.models.Conversation.findById(chat.id).lean())!.lastSeq }]);
 
     // The header's search finds the chat by its text (Ctrl+K goes there) and opens it.
     await two.page.getByRole('link', { name: 'Tickets' }).click();

@@ -2,31 +2,20 @@
  * Collision warnings in a real browser: two agents with the same conversation open see each other
  * ("Ida is also viewing"), and what one types shows to the other ("Ida is typing…").
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { call, closeAllClients, connectVisitor, ok } from '../helpers/clients.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { call, connectVisitor, ok } from '../helpers/clients.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E();
 
 async function agentPage(name: string): Promise<{ page: Page; errors: string[] }> {
-  const creds = await server.addAgent(name);
-  const page = await (await browser.newContext()).newPage();
+  const creds = await e2e.server.addAgent(name);
+  const page = await (await e2e.browser.newContext()).newPage();
   const errors = watchErrors(page);
-  await signInAgent(page, server.url, creds);
+  await signInAgent(page, e2e.server.url, creds);
   return { page, errors };
 }
 
@@ -36,7 +25,7 @@ const warning = (page: Page) => page.locator('p.collision[role=status]');
 describe('collision warnings in the agent UI', () => {
   it('two agents open the same chat: each sees the other viewing, and one typing shows to the other', async () => {
     const [ida, max] = [await agentPage('Ida'), await agentPage('Max')];
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const chat = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Vera' })).conversation;
     ok(await call(visitor, 'message:send', { conversationId: chat.id, clientId: 'collision-e2e-1', body: 'Where is my parcel?' }));
 
@@ -69,13 +58,13 @@ describe('collision warnings in the agent UI', () => {
 
   it('two agents on the same ticket: the one writing a reply shows as typing to the other', async () => {
     const [ida, max] = [await agentPage('Ida'), await agentPage('Max')];
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const ticket = ok(
       await call<SyncResult>(visitor, 'ticket:create', { clientId: 'collision-e2e-t1', email: 'ole@example.test', name: 'Ole', category: 'account', body: 'I cannot sign in' }),
     ).conversation;
 
     for (const { page } of [ida, max]) {
-      await page.goto(`${server.url}/agent/#/tickets/${ticket.id}`);
+      await page.goto(`${e2e.server.url}/agent/#/tickets/${ticket.id}`);
       await page.getByText('I cannot sign in').first().waitFor();
     }
     await expect.poll(() => warning(ida.page).textContent(), { timeout: 10_000 }).toContain('Max is also viewing');

@@ -16,38 +16,29 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertSettingsDTO, PushPayload } from '../../shared/alerts.js';
 import type { SyncResult } from '../../shared/types.js';
-import { launchChromium, watchErrors } from '../helpers/browser.js';
-import { agentSession, call, closeAllClients, connectVisitor, login, ok, signUserToken, siteIdentitySecret, ticketLinkFor, type AgentClient } from '../helpers/clients.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
+import { watchErrors } from '../helpers/browser.js';
+import { agentSession, call, connectVisitor, login, ok, signUserToken, siteIdentitySecret, ticketLinkFor, type AgentClient } from '../helpers/clients.js';
 import { startPushService, type PushService } from '../helpers/push-service.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let mail: MailCatcher;
+const e2e = useE2E({ mail: true });
 let push: PushService;
-let browser: Browser;
 let identitySecret: string;
 let agent: AgentClient;
 const contexts: BrowserContext[] = [];
 const hosts: Server[] = [];
 
 beforeAll(async () => {
-  mail = await startMailCatcher();
   push = await startPushService();
   // web-push always speaks TLS: trust the local push service's certificate (as in tests/server/alerts.test.ts).
   globalAgent.options.ca = push.ca;
-  server = await startTestServer({ SMTP_URL: mail.url });
-  browser = await launchChromium();
-  identitySecret = await siteIdentitySecret(server.url, (await login(server.url, ADMIN.email, ADMIN.password)).token);
-  agent = (await agentSession(server.url, await server.addAgent('Petra'))).socket;
+  identitySecret = await siteIdentitySecret(e2e.server.url, (await login(e2e.server.url, ADMIN.email, ADMIN.password)).token);
+  agent = (await agentSession(e2e.server.url, await e2e.server.addAgent('Petra'))).socket;
 });
 afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
   for (const h of hosts) await new Promise((resolve) => h.close(resolve));
-  await server?.stop();
   await push?.close();
-  await mail?.close();
 });
 
 /** Chromium's own console error when a page of an off-the-record context (every Playwright context) subscribes. */
@@ -62,7 +53,7 @@ function newUser(): { sub: string; token: string } {
 
 /** What the server holds for the user, asked over a socket of their own (then closed, so the user counts as away). */
 async function alertsOf(token: string): Promise<AlertSettingsDTO> {
-  const socket = await connectVisitor(server.url, undefined, { userToken: token });
+  const socket = await connectVisitor(e2e.server.url, undefined, { userToken: token });
   try {
     return ok(await call<AlertSettingsDTO>(socket, 'alerts:get', {}));
   } finally {
@@ -71,7 +62,7 @@ async function alertsOf(token: string): Promise<AlertSettingsDTO> {
 }
 
 async function ticketOf(token: string, body: string) {
-  const socket = await connectVisitor(server.url, undefined, { userToken: token });
+  const socket = await connectVisitor(e2e.server.url, undefined, { userToken: token });
   try {
     return ok(await call<SyncResult>(socket, 'ticket:create', { clientId: `push-e2e-${++seq}`, category: 'security', body })).conversation;
   } finally {
@@ -80,7 +71,7 @@ async function ticketOf(token: string, body: string) {
 }
 
 async function newContext(permissionsFor?: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
+  const context = await e2e.browser.newContext();
   contexts.push(context);
   if (permissionsFor) await context.grantPermissions(['notifications'], { origin: permissionsFor });
   return context;
@@ -89,7 +80,7 @@ async function newContext(permissionsFor?: string): Promise<BrowserContext> {
 /** The customer page, entered the way the widget's "Open in full page" link enters it. */
 async function openPortal(context: BrowserContext, token: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.url}/tickets/#site=default&token=${encodeURIComponent(token)}`);
+  await page.goto(`${e2e.server.url}/tickets/#site=default&token=${encodeURIComponent(token)}`);
   await page.getByRole('heading', { name: 'My tickets' }).waitFor();
   return page;
 }
@@ -133,7 +124,7 @@ describe('alerts of a logged-in customer on the customer page', () => {
   it('"Turn on browser notifications" registers /push-sw.js for /tickets/ and, when the browser cannot subscribe, says so', async () => {
     const user = newUser();
     const ticket = await ticketOf(user.token, 'Is my card blocked?');
-    const page = await openPortal(await newContext(server.url), user.token);
+    const page = await openPortal(await newContext(e2e.server.url), user.token);
     const errors = watchErrors(page);
     await openSettings(page);
     await page.getByText('Off in this browser.').waitFor();
@@ -146,7 +137,7 @@ describe('alerts of a logged-in customer on the customer page', () => {
       .filter({ hasText: /could not set up notifications|did not respond/ })
       .waitFor({ timeout: 20_000 });
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(await registrationIn(page, '/tickets/')).toEqual({ scope: `${server.url}/tickets/`, script: `${server.url}/push-sw.js`, state: 'activated' });
+    expect(await registrationIn(page, '/tickets/')).toEqual({ scope: `${e2e.server.url}/tickets/`, script: `${e2e.server.url}/push-sw.js`, state: 'activated' });
     await page.getByText('Off in this browser.').waitFor();
     expect((await alertsOf(user.token)).pushSubscriptions).toBe(0);
 
@@ -154,8 +145,8 @@ describe('alerts of a logged-in customer on the customer page', () => {
     // message here: a real click on a notification is beyond a headless browser).
     await page.evaluate((url) => {
       navigator.serviceWorker.dispatchEvent(new MessageEvent('message', { data: { type: 'chat-hybrid:navigate', url } }));
-    }, `${server.url}/tickets/${ticket.id}`);
-    await page.waitForURL(`${server.url}/tickets/${ticket.id}`);
+    }, `${e2e.server.url}/tickets/${ticket.id}`);
+    await page.waitForURL(`${e2e.server.url}/tickets/${ticket.id}`);
     await page.getByText('Is my card blocked?').first().waitFor();
     expect(errors.filter((e) => !INCOGNITO_PUSH.test(e))).toEqual([]);
   }, 30_000);
@@ -164,7 +155,7 @@ describe('alerts of a logged-in customer on the customer page', () => {
     const user = newUser();
     const ticket = await ticketOf(user.token, 'Where is my refund?');
     const sub = push.subscribe();
-    const context = await newContext(server.url);
+    const context = await newContext(e2e.server.url);
     await context.addInitScript((s: { endpoint: string; keys: { p256dh: string; auth: string } }) => {
       const w = window as unknown as { subscribedWith: string[]; unsubscribed: number };
       w.subscribedWith = [];
@@ -211,13 +202,13 @@ describe('alerts of a logged-in customer on the customer page', () => {
     ok(await call(agent, 'message:send', { conversationId: ticket.id, clientId: `push-e2e-agent-${++seq}`, body: 'Your refund left today.' }));
     const got = await push.waitFor((p) => p.endpoint === sub.endpoint, 15_000);
     const payload = got.json as PushPayload;
-    expect(payload).toMatchObject({ v: 1, kind: 'ticket-update', url: `${server.url}/tickets/${ticket.id}` });
+    expect(payload).toMatchObject({ v: 1, kind: 'ticket-update', url: `${e2e.server.url}/tickets/${ticket.id}` });
     expect(got.vapidPublicKey).toBe(on.vapidPublicKey);
   }, 40_000);
 
   it('a browser whose push service never answers gets a clear message after the timeout, not a button that hangs', async () => {
     const user = newUser();
-    const context = await newContext(server.url);
+    const context = await newContext(e2e.server.url);
     // As a Chromium whose push service (FCM) is unreachable may behave: subscribe never settles.
     await context.addInitScript(() => {
       PushManager.prototype.subscribe = () => new Promise<PushSubscription>(() => {});
@@ -235,16 +226,16 @@ describe('alerts of a logged-in customer on the customer page', () => {
 
   it('guests see no notification settings: their ticket’s email is how they are told', async () => {
     const email = `guest-${++seq}@example.test`;
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     ok(await call<SyncResult>(visitor, 'ticket:create', { clientId: `push-e2e-guest-${seq}`, email, category: 'account', body: 'Cannot change my password', locale: 'en' }));
     visitor.disconnect();
-    const link = await ticketLinkFor(mail, email);
+    const link = await ticketLinkFor(e2e.mail, email);
 
-    const page = await (await newContext(server.url)).newPage();
-    await page.goto(`${server.url}/tickets/#t=${link}`);
-    const before = mail.messages.length;
+    const page = await (await newContext(e2e.server.url)).newPage();
+    await page.goto(`${e2e.server.url}/tickets/#t=${link}`);
+    const before = e2e.mail.messages.length;
     await page.getByRole('button', { name: 'Send code' }).click();
-    const codeMail = await mail.waitFor((m) => mail.messages.indexOf(m) >= before && m.to.includes(email) && /^\s*\d{6}\s*$/m.test(m.text));
+    const codeMail = await e2e.mail.waitFor((m) => e2e.mail.messages.indexOf(m) >= before && m.to.includes(email) && /^\s*\d{6}\s*$/m.test(m.text));
     await page.getByLabel('Code').fill(/^\s*(\d{6})\s*$/m.exec(codeMail.text)![1]!);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('Cannot change my password').first().waitFor();
@@ -261,7 +252,7 @@ describe('alerts of a logged-in customer on the customer page', () => {
  * at /chat-push-sw.js, as embed-contract.ts tells hosts to.
  */
 async function startPushHost(): Promise<string> {
-  const chat = server.url;
+  const chat = e2e.server.url;
   const ws = chat.replace(/^http/, 'ws');
   const host = createServer((req, res) => {
     if (req.url === '/chat-push-sw.js') {

@@ -3,29 +3,13 @@
  * from mails received over a real SMTP conversation, and the agent sees the reply live.
  */
 import { deflateSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { agentSession, call, closeAllClients, connectVisitor, ok, record } from '../helpers/clients.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { agentSession, call, connectVisitor, ok, record } from '../helpers/clients.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let mail: MailCatcher;
-let browser: Browser;
-
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  server = await startTestServer({ SMTP_URL: mail.url });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  await mail?.close();
-});
+const e2e = useE2E({ mail: true });
 
 /** A tiny valid PNG, so the server's content check accepts it as an image. */
 function png(): Buffer {
@@ -59,39 +43,39 @@ describe('a guest back in their ticket', () => {
   it('opens the email link, asks for a code, enters the code from the second email, reads the history and replies with a screenshot the agent sees live', async () => {
     // The ticket: the visitor left a message while no agent was online; an agent answered and
     // set it to pending (waiting on the customer).
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const created = ok(
       await call<SyncResult>(visitor, 'ticket:create', { clientId: 'guest-e2e-form-1', email: 'guest@example.test', category: 'security', body: 'Someone logged in to my account', locale: 'en' }),
     );
     const ticket = created.conversation;
     const number = ticket.ticket!.number;
-    const agent = (await agentSession(server.url, await server.addAgent('Agnes'))).socket;
+    const agent = (await agentSession(e2e.server.url, await e2e.server.addAgent('Agnes'))).socket;
     ok(await call<MessageDTO>(agent, 'message:send', { conversationId: ticket.id, clientId: 'guest-e2e-agent-1', body: 'Please send us a screenshot of the login alert.' }));
     ok(await call(agent, 'ticket:update', { conversationId: ticket.id, status: 'pending' }));
     ok(await call(agent, 'conversation:sync', { conversationId: ticket.id, afterSeq: 0 }));
     const agentSees = record<MessageDTO>(agent, 'message:created');
 
-    const createdMail = await mail.waitFor((m) => m.to.includes('guest@example.test') && m.subject.includes(String(number)));
+    const createdMail = await e2e.mail.waitFor((m) => m.to.includes('guest@example.test') && m.subject.includes(String(number)));
     const link = /https?:\/\/\S+\/tickets\/#t=[A-Za-z0-9_-]+/.exec(createdMail.text)?.[0];
     expect(link, createdMail.text).toBeTruthy();
     expect(createdMail.text).not.toContain('Please send us a screenshot'); // an alert, not the conversation
 
     // An agent has the ticket open in the agent UI.
-    const agentPage = await (await browser.newContext()).newPage();
+    const agentPage = await (await e2e.browser.newContext()).newPage();
     const agentErrors = watchErrors(agentPage);
-    await signInAgent(agentPage, server.url);
+    await signInAgent(agentPage, e2e.server.url);
     await agentPage.getByRole('link', { name: 'Tickets' }).click();
     await agentPage.getByText('Someone logged in to my account').first().click();
     await agentPage.getByText('Please send us a screenshot of the login alert.').first().waitFor();
 
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     const errors = watchErrors(page);
     await page.goto(link!);
     await page.getByText('g•••@example.test').first().waitFor();
     expect(page.url()).not.toContain('#t='); // the token does not linger in the address bar
 
     await page.getByRole('button', { name: 'Send code' }).click();
-    const codeMail = await mail.waitFor((m) => m.to.includes('guest@example.test') && /\b\d{6}\b/.test(m.text) && m !== createdMail);
+    const codeMail = await e2e.mail.waitFor((m) => m.to.includes('guest@example.test') && /\b\d{6}\b/.test(m.text) && m !== createdMail);
     const code = /\b(\d{6})\b/.exec(codeMail.text)![1]!;
     expect(codeMail.subject).toContain(String(number));
 
@@ -130,8 +114,8 @@ describe('a guest back in their ticket', () => {
   }, 60_000);
 
   it('a wrong or made-up link shows one clear page that says nothing about any ticket', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/tickets/#t=${'A'.repeat(43)}`);
+    const page = await (await e2e.browser.newContext()).newPage();
+    await page.goto(`${e2e.server.url}/tickets/#t=${'A'.repeat(43)}`);
     await page.getByText('This link doesn’t work').waitFor();
     expect(await page.getByRole('button', { name: 'Send code' }).count()).toBe(0);
   }, 30_000);

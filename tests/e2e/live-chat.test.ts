@@ -2,37 +2,22 @@
  * The whole first slice in a real browser: the widget on a customer's page of another origin
  * (under a strict CSP), and the agent UI in a second browser context.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInAgent, startHostSite, watchErrors } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let host: Awaited<ReturnType<typeof startHostSite>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  host = await startHostSite(server.url);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
+const e2e = useE2E({ host: true });
 
 describe('live chat in the browser', () => {
   it('a visitor on a customer site chats with an agent live, and a reload brings the history back', async () => {
-    const visitor = await (await browser.newContext()).newPage();
-    const agent = await (await browser.newContext()).newPage();
+    const visitor = await (await e2e.browser.newContext()).newPage();
+    const agent = await (await e2e.browser.newContext()).newPage();
     const visitorErrors = watchErrors(visitor);
     const agentErrors = watchErrors(agent);
 
-    await signInAgent(agent, server.url);
+    await signInAgent(agent, e2e.server.url);
 
-    await visitor.goto(host.url);
+    await visitor.goto(e2e.host.url);
     await visitor.getByRole('button', { name: 'Open chat' }).click();
     await visitor.getByLabel('Your name (optional)').fill('Vera');
     await visitor.getByLabel('Your email (optional)').fill('vera@example.test');
@@ -67,7 +52,7 @@ describe('live chat in the browser', () => {
     await visitor.getByText(/You are chatting with admin/).waitFor();
 
     // The messages were stored once each, in order.
-    const stored = await server.models.Message.find({ authorType: { $ne: 'system' } }).sort({ seq: 1 }).lean();
+    const stored = await e2e.server.models.Message.find({ authorType: { $ne: 'system' } }).sort({ seq: 1 }).lean();
     expect(stored.map((m) => m.body)).toEqual(['Hello, my deposit has not arrived', 'Hi Vera, let me check that for you.', 'Thank you!']);
     expect(visitorErrors).toEqual([]);
     expect(agentErrors).toEqual([]);

@@ -3,30 +3,17 @@
  * ends the chat; the visitor rates it on the five-point scale with a comment, which the agent sees
  * on the conversation, and has the transcript mailed (real SMTP).
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDTO, MessageDTO } from '../../shared/types.js';
-import { agentSession, call, closeAllClients, connectVisitor, ok, record, type AgentClient } from '../helpers/clients.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { agentSession, call, connectVisitor, ok, record, type AgentClient } from '../helpers/clients.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let catcher: MailCatcher;
-let browser: Browser;
+const e2e = useE2E({ mail: true });
 let agent: AgentClient;
 
 beforeAll(async () => {
-  catcher = await startMailCatcher();
-  server = await startTestServer({ SMTP_URL: catcher.url });
-  browser = await launchChromium();
-  agent = (await agentSession(server.url, await server.addAgent('Rosa'))).socket;
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-  await catcher?.close();
+  agent = (await agentSession(e2e.server.url, await e2e.server.addAgent('Rosa'))).socket;
 });
 
 describe('rating a chat in the widget', () => {
@@ -34,14 +21,14 @@ describe('rating a chat in the widget', () => {
     const updates = record<ConversationDTO>(agent, 'conversation:updated');
     ok(await call(agent, 'queue:list', {}));
 
-    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const page = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
     page.setDefaultTimeout(8_000);
     const errors = watchErrors(page);
     const failed: string[] = [];
     page.on('response', (res) => {
       if (res.status() >= 400) failed.push(new URL(res.url()).pathname);
     });
-    await page.goto(`${server.url}/demo`);
+    await page.goto(`${e2e.server.url}/demo`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     await page.getByLabel('Your name (optional)').fill('Vera');
     await page.getByRole('button', { name: 'Start chat' }).click();
@@ -76,7 +63,7 @@ describe('rating a chat in the widget', () => {
     const hasRating = (c: ConversationDTO) => c.id === conversationId && c.rating !== null;
     const rated = (await updates.until((xs) => xs.some(hasRating))).find(hasRating);
     expect(rated!.rating).toMatchObject({ score: 5, comment: 'Rosa was quick and friendly.' });
-    const stored = await server.models.Conversation.findById(conversationId).lean();
+    const stored = await e2e.server.models.Conversation.findById(conversationId).lean();
     expect(stored?.rating).toMatchObject({ score: 5, comment: 'Rosa was quick and friendly.' });
 
     // The transcript: the chat has no address, so the widget asks for one.
@@ -84,7 +71,7 @@ describe('rating a chat in the widget', () => {
     await page.getByLabel('Your email').fill('vera.rating@example.test');
     await page.getByRole('button', { name: 'Email me the transcript' }).click();
     await page.getByText('We sent the transcript to vera.rating@example.test.').waitFor();
-    const mail = await catcher.waitFor((m) => m.to.includes('vera.rating@example.test'));
+    const mail = await e2e.mail.waitFor((m) => m.to.includes('vera.rating@example.test'));
     expect(mail.text).toContain('Can I change my delivery address?');
     expect(mail.text).toContain('Yes, I have changed it for you.');
 
@@ -94,12 +81,12 @@ describe('rating a chat in the widget', () => {
   }, 30_000);
 
   it('the agent workspace shows the rating in the conversation header, live, and the averages in the top bar', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     page.setDefaultTimeout(8_000);
     const errors = watchErrors(page);
-    await signInAgent(page, server.url);
+    await signInAgent(page, e2e.server.url);
 
-    const visitor = await connectVisitor(server.url);
+    const visitor = await connectVisitor(e2e.server.url);
     const seen = record<ConversationDTO>(visitor, 'conversation:updated');
     const conv = ok(await call<{ conversation: ConversationDTO }>(visitor, 'conversation:start', { name: 'Walt' })).conversation;
     await page.getByRole('button', { name: 'Accept chat from Walt' }).click();

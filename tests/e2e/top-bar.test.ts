@@ -3,28 +3,20 @@
  * the top bar is whole and reachable at 1280×720 and on narrower screens (it wraps, it never
  * clips), and a chat's unread badge counts the customer's messages only.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, signInAgent, watchErrors } from '../helpers/browser.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
 import { call, closeAllClients, connectAgent, connectVisitor, login, ok } from '../helpers/clients.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = useE2E();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 afterEach(() => closeAllClients());
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' })).newPage();
+  const page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' })).newPage();
   page.setDefaultTimeout(10_000);
   return { page, errors: watchErrors(page) };
 }
@@ -38,9 +30,9 @@ const overflow = (page: Page) =>
 
 describe('the top bar', () => {
   it('fits 1280×720 with every control whole and named, wraps on narrower screens, and signs out from the account menu', async () => {
-    const creds = await server.addAgent('Margarethe Lindqvist', 'admin');
+    const creds = await e2e.server.addAgent('Margarethe Lindqvist', 'admin');
     const { page, errors } = await newPage();
-    await signInAgent(page, server.url, creds);
+    await signInAgent(page, e2e.server.url, creds);
     await page.getByRole('button', { name: 'Your availability: Online' }).waitFor();
 
     const controls = [
@@ -95,11 +87,11 @@ describe('the top bar', () => {
 describe('unread badges', () => {
   it('count the customer\'s messages only: a new chat with one visitor message shows 1, not its system lines', async () => {
     const { page, errors } = await newPage();
-    await signInAgent(page, server.url);
-    const admin = await login(server.url, ADMIN.email, ADMIN.password);
+    await signInAgent(page, e2e.server.url);
+    const admin = await login(e2e.server.url, ADMIN.email, ADMIN.password);
     // The same agent on another device accepts the chat; this page never opens it.
-    const device = await connectAgent(server.url, admin.token);
-    const visitor = await connectVisitor(server.url);
+    const device = await connectAgent(e2e.server.url, admin.token);
+    const visitor = await connectVisitor(e2e.server.url);
     const started = ok(await call<SyncResult>(visitor, 'conversation:start', { name: 'Nora' })).conversation;
     const chat = ok(await call<ConversationDTO>(device, 'conversation:accept', { conversationId: started.id }));
     ok(await call(visitor, 'message:send', { conversationId: chat.id, clientId: 'nora-message-1', body: 'Is my withdrawal on its way?' }));

@@ -3,31 +3,20 @@
  * visitor's place in the queue, and the start screen switching between the chat form and the
  * offline form as agents come and go.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ConversationDTO, SyncResult } from '../../shared/types.js';
-import { agentSession, call, closeAllClients, connectVisitor, ok } from '../helpers/clients.js';
-import { launchChromium, watchErrors } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { agentSession, call, connectVisitor, ok } from '../helpers/clients.js';
+import { watchErrors } from '../helpers/browser.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useE2E();
 
 async function openWidget(): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const page = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
   page.setDefaultTimeout(8_000);
   const errors = watchErrors(page);
-  await page.goto(`${server.url}/demo`);
+  await page.goto(`${e2e.server.url}/demo`);
   await page.getByRole('button', { name: 'Open chat' }).click();
   return { page, errors };
 }
@@ -37,9 +26,9 @@ const status = (page: Page) => page.locator('chat-hybrid-panel .status');
 
 describe('the live queue in the widget', () => {
   it('a waiting visitor sees their place in the queue, and it moves up when the chat before is taken', async () => {
-    const creds = await server.addAgent('Quinn');
-    const agent = (await agentSession(server.url, creds)).socket;
-    const first = await connectVisitor(server.url);
+    const creds = await e2e.server.addAgent('Quinn');
+    const agent = (await agentSession(e2e.server.url, creds)).socket;
+    const first = await connectVisitor(e2e.server.url);
     const ahead = ok(await call<SyncResult>(first, 'conversation:start', { name: 'First' })).conversation;
 
     const { page, errors } = await openWidget();
@@ -57,8 +46,8 @@ describe('the live queue in the widget', () => {
   }, 30_000);
 
   it('the start screen switches to the offline form when the last agent leaves, and back when one comes', async () => {
-    const creds = await server.addAgent('Ray');
-    let agent = (await agentSession(server.url, creds)).socket;
+    const creds = await e2e.server.addAgent('Ray');
+    let agent = (await agentSession(e2e.server.url, creds)).socket;
     const { page, errors } = await openWidget();
     await page.getByRole('button', { name: 'Start chat' }).waitFor();
 
@@ -66,7 +55,7 @@ describe('the live queue in the widget', () => {
     await page.getByText('No one is online right now. Leave us a message and we will get back to you.').waitFor();
     expect(await page.getByRole('button', { name: 'Start chat' }).count()).toBe(0);
 
-    agent = (await agentSession(server.url, creds)).socket;
+    agent = (await agentSession(e2e.server.url, creds)).socket;
     await page.getByRole('button', { name: 'Start chat' }).waitFor();
     expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     agent.disconnect();

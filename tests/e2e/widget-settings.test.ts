@@ -3,16 +3,16 @@
  * with readable text on it, its side of the page, its greeting per language and its offline
  * message; and the end of a chat, which keeps the conversation's last lines in view.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDTO, MessageDTO } from '../../shared/types.js';
 import type { SiteDTO } from '../../shared/api.js';
-import { launchChromium, startHostSite, watchErrors } from '../helpers/browser.js';
-import { agentSession, call, closeAllClients, login, ok, record, rest } from '../helpers/clients.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { startHostSite, watchErrors } from '../helpers/browser.js';
+import { agentSession, call, login, ok, record, rest } from '../helpers/clients.js';
+import { ADMIN } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = useE2E();
 const hosts: Array<{ close(): Promise<void> }> = [];
 
 /** A light yellow: white text on it would be unreadable, so the widget must write in dark. */
@@ -20,10 +20,8 @@ const YELLOW = 'rgb(245, 196, 0)';
 const DARK_TEXT = 'rgb(27, 31, 36)';
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  const admin = await login(server.url, ADMIN.email, ADMIN.password);
-  const res = await rest<SiteDTO>(server.url, 'PATCH', '/api/admin/sites/default', {
+  const admin = await login(e2e.server.url, ADMIN.email, ADMIN.password);
+  const res = await rest<SiteDTO>(e2e.server.url, 'PATCH', '/api/admin/sites/default', {
     token: admin.token,
     body: {
       widget: {
@@ -39,16 +37,13 @@ beforeAll(async () => {
   expect(res.body.widget).toMatchObject({ color: '#f5c400', position: 'left' });
 });
 afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
   for (const h of hosts) await h.close();
-  await server?.stop();
 });
 
 async function widgetPage(locale: 'de' | 'en'): Promise<{ page: Page; url: string }> {
-  const host = await startHostSite(server.url, `data-locale="${locale}"`);
+  const host = await startHostSite(e2e.server.url, `data-locale="${locale}"`);
   hosts.push(host);
-  const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
+  const page = await (await e2e.browser.newContext({ reducedMotion: 'reduce' })).newPage();
   page.setDefaultTimeout(8_000);
   await page.goto(host.url);
   return { page, url: host.url };
@@ -100,7 +95,7 @@ describe('widget settings', () => {
   }, 30_000);
 
   it('greets in the visitor’s language, and when the agent ends the chat the last reply and the end stay in view above the rating', async () => {
-    const agent = (await agentSession(server.url, await server.addAgent('Rosa'))).socket;
+    const agent = (await agentSession(e2e.server.url, await e2e.server.addAgent('Rosa'))).socket;
     const updates = record<ConversationDTO>(agent, 'conversation:updated');
     ok(await call(agent, 'queue:list', {}));
 

@@ -3,48 +3,40 @@
  * "leave a message" from the queue, and a logged-in user's "My tickets".
  */
 import jwt from 'jsonwebtoken';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteDTO } from '../../shared/api.js';
 import type { MessageDTO, SyncResult } from '../../shared/types.js';
-import { launchChromium, startHostSite, watchErrors } from '../helpers/browser.js';
+import { startHostSite, watchErrors } from '../helpers/browser.js';
 import { agentSession, call, closeAllClients, connectVisitor, login, ok, record, type AgentClient } from '../helpers/clients.js';
-import { startMailCatcher, type MailCatcher } from '../helpers/mail.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let mail: MailCatcher;
-let browser: Browser;
+const e2e = useE2E({ mail: true });
 let identitySecret: string;
 const hosts: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
-  mail = await startMailCatcher();
-  server = await startTestServer({ SMTP_URL: mail.url });
-  browser = await launchChromium();
-  const admin = await login(server.url, ADMIN.email, ADMIN.password);
-  const res = await fetch(`${server.url}/api/admin/sites/default`, { headers: { authorization: `Bearer ${admin.token}` } });
+  const admin = await login(e2e.server.url, ADMIN.email, ADMIN.password);
+  const res = await fetch(`${e2e.server.url}/api/admin/sites/default`, { headers: { authorization: `Bearer ${admin.token}` } });
   identitySecret = ((await res.json()) as SiteDTO).identitySecret;
 });
 afterEach(() => closeAllClients());
 afterAll(async () => {
-  await browser?.close();
   for (const h of hosts) await h.close();
-  await server?.stop();
-  await mail?.close();
 });
 
 async function hostPage(attrs = ''): Promise<Page> {
-  const host = await startHostSite(server.url, attrs);
+  const host = await startHostSite(e2e.server.url, attrs);
   hosts.push(host);
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await e2e.browser.newContext()).newPage();
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Open chat' }).click();
   return page;
 }
 
 async function onlineAgent(name: string): Promise<AgentClient> {
-  return (await agentSession(server.url, await server.addAgent(name))).socket;
+  return (await agentSession(e2e.server.url, await e2e.server.addAgent(name))).socket;
 }
 
 const userToken = (claims: Record<string, unknown>, expiresIn: jwt.SignOptions['expiresIn'] = '1h', secret = identitySecret) =>
@@ -65,11 +57,11 @@ describe('tickets from the widget', () => {
 
     const created = await page.getByText(/Ticket \d+ created/).first().textContent();
     const number = Number(/Ticket (\d+)/.exec(created ?? '')![1]);
-    const stored = await server.models.Conversation.findOne({ ticketNumber: number }).lean();
+    const stored = await e2e.server.models.Conversation.findOne({ ticketNumber: number }).lean();
     expect(stored).toMatchObject({ visitorEmail: 'offline@example.test', category: 'deposits-withdrawals', ticketStatus: 'open' });
-    const messages = await server.models.Message.find({ conversationId: stored!._id, authorType: 'visitor' }).lean();
+    const messages = await e2e.server.models.Message.find({ conversationId: stored!._id, authorType: 'visitor' }).lean();
     expect(messages.map((m) => [m.body, m.attachments.map((a) => a.name)])).toEqual([['My deposit from Friday is missing', ['receipt.txt']]]);
-    await mail.waitFor((m) => m.to.includes('offline@example.test') && m.subject.includes(String(number)));
+    await e2e.mail.waitFor((m) => m.to.includes('offline@example.test') && m.subject.includes(String(number)));
 
     const agent = await onlineAgent('Replier');
     ok(await call<MessageDTO>(agent, 'message:send', { conversationId: stored!._id.toHexString(), clientId: 'widget-e2e-reply-1', body: 'We found it, it arrives today.' }));
@@ -99,7 +91,7 @@ describe('tickets from the widget', () => {
   it('a logged-in user sees the tickets they opened on another device under "My tickets" and opens one', async () => {
     const token = userToken({ sub: 'user-42', email: 'ada@example.test', name: 'Ada' });
     // "Another device": a different visitor token, the same host user.
-    const phone = await connectVisitor(server.url, undefined, { userToken: token });
+    const phone = await connectVisitor(e2e.server.url, undefined, { userToken: token });
     const fromPhone = ok(await call<SyncResult>(phone, 'ticket:create', { clientId: 'phone-ticket-1', category: 'security', body: 'New device login from Lisbon?' })).conversation;
 
     const page = await hostPage(`data-user-token="${token}"`);
@@ -113,9 +105,9 @@ describe('tickets from the widget', () => {
 
   it('a forged user token is refused: the visitor continues anonymous and the host developer gets one console warning', async () => {
     const forged = userToken({ sub: 'user-42', email: 'ada@example.test', name: 'Ada' }, '1h', 'not-the-site-secret-at-all-0123456789');
-    const host = await startHostSite(server.url, `data-user-token="${forged}"`);
+    const host = await startHostSite(e2e.server.url, `data-user-token="${forged}"`);
     hosts.push(host);
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await e2e.browser.newContext()).newPage();
     const warnings: string[] = [];
     page.on('console', (msg) => {
       if (msg.type() === 'warning') warnings.push(msg.text());

@@ -8,28 +8,15 @@
  * REST and one admin socket only set things up (routing, capacity, skills, a shared canned reply;
  * the canned-reply screen itself is covered by canned-replies.test.ts).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CannedReplyDTO } from '../../shared/workspace.js';
-import { launchChromium, signInAgent, startHostSite, watchErrors } from '../helpers/browser.js';
-import { call, closeAllClients, connectAgent, login, ok, rest } from '../helpers/clients.js';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAgent, watchErrors } from '../helpers/browser.js';
+import { call, connectAgent, login, ok, rest } from '../helpers/clients.js';
+import { ADMIN } from '../helpers/server.js';
+import { useE2E } from '../helpers/e2e.js';
 
-let server: TestServer;
-let host: Awaited<ReturnType<typeof startHostSite>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  host = await startHostSite(server.url);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  closeAllClients();
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
+const e2e = useE2E({ host: true });
 
 interface Tab {
   page: Page;
@@ -37,7 +24,7 @@ interface Tab {
 }
 
 async function newTab(): Promise<Tab> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const page = await (await e2e.browser.newContext({ locale: 'en-US' })).newPage();
   page.setDefaultTimeout(10_000);
   return { page, errors: watchErrors(page) };
 }
@@ -45,7 +32,7 @@ async function newTab(): Promise<Tab> {
 /** A visitor on the customer's site who starts a chat and says hello. */
 async function startChat(tab: Tab, name: string, message: string): Promise<void> {
   const { page } = tab;
-  await page.goto(host.url);
+  await page.goto(e2e.host.url);
   await page.getByRole('button', { name: 'Open chat' }).click();
   await page.getByLabel('Your name (optional)').fill(name);
   await page.getByRole('button', { name: 'Start chat' }).click();
@@ -66,11 +53,11 @@ const teamLine = (page: Page, name: string) => page.locator('team-panel').getByR
 describe('the agent workspace with automatic routing', () => {
   it('two visitors are split by capacity, a chat is transferred, answered with a canned reply, ended and rated, and the agent sees the rating', async () => {
     // ---- setup: agents, capacity, skills, routing, a shared canned reply ----------------------
-    const admin = await login(server.url, ADMIN.email, ADMIN.password);
-    const adaCreds = await server.addAgent('Ada');
-    const benCreds = await server.addAgent('Ben');
+    const admin = await login(e2e.server.url, ADMIN.email, ADMIN.password);
+    const adaCreds = await e2e.server.addAgent('Ada');
+    const benCreds = await e2e.server.addAgent('Ben');
     const patch = async (path: string, body: unknown) => {
-      const res = await rest(server.url, 'PATCH', path, { token: admin.token, body });
+      const res = await rest(e2e.server.url, 'PATCH', path, { token: admin.token, body });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     };
     // Ada matches the widget's language (en), so routing prefers her over Ben as long as she has room.
@@ -79,7 +66,7 @@ describe('the agent workspace with automatic routing', () => {
     await patch('/api/admin/sites/default', { routing: 'auto' });
 
     // A shared reply, saved over an admin socket that is closed again before anyone is routed.
-    const adminSocket = await connectAgent(server.url, admin.token);
+    const adminSocket = await connectAgent(e2e.server.url, admin.token);
     ok(
       await call<CannedReplyDTO>(adminSocket, 'canned:save', {
         shortcut: 'refund',
@@ -93,8 +80,8 @@ describe('the agent workspace with automatic routing', () => {
     // ---- 1. both agents signed in and online ---------------------------------------------------
     const ada = await newTab();
     const ben = await newTab();
-    await signInAgent(ada.page, server.url, adaCreds);
-    await signInAgent(ben.page, server.url, benCreds);
+    await signInAgent(ada.page, e2e.server.url, adaCreds);
+    await signInAgent(ben.page, e2e.server.url, benCreds);
     for (const { page } of [ada, ben]) {
       await page.getByRole('button', { name: 'Your availability: Online' }).waitFor();
       // The team panel lists both as online (the admin, whose socket closed, is not).
@@ -201,7 +188,7 @@ describe('the agent workspace with automatic routing', () => {
     // Walt's chat with Ben went on untouched.
     await walt.page.getByText('You are chatting with Ben').waitFor();
 
-    const stored = await server.models.Conversation.findOne({ visitorName: 'Vera' }).lean();
+    const stored = await e2e.server.models.Conversation.findOne({ visitorName: 'Vera' }).lean();
     expect(stored).toMatchObject({ status: 'ended', agentName: 'Ben', rating: { score: 4, comment: 'Ben sorted it out quickly.' } });
 
     for (const tab of [ada, ben, vera, walt]) expect(tab.errors).toEqual([]);

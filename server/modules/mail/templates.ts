@@ -196,7 +196,7 @@ const zh: Dictionary = {
 const DICTIONARIES: Record<Locale, Dictionary> = { en, de, sv, cs, zh };
 
 /** Fills `{name}` placeholders in one pass, so a value that itself contains `{x}` stays as it is. */
-function format(template: string, values: Record<string, string | number>): string {
+export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`mail template: no value for {${name}} in "${template}"`);
@@ -295,7 +295,17 @@ function render(locale: Locale, subject: string, blocks: Block[]): RenderedMail 
     })
     .join('\n');
 
-  const html = `<!doctype html>
+  return { subject, text: `${text}\n`, html: htmlLayout(locale, subject, body) };
+}
+
+/**
+ * The HTML document every mail of ours is: the subject as title and as the card's label, and
+ * `body` (already escaped markup) in one centred card. A long mail (a transcript) may ask for a
+ * wider card and smaller type.
+ */
+export function htmlLayout(locale: Locale, subject: string, body: string, card: { maxWidth?: number; fontSize?: number } = {}): string {
+  const { maxWidth = 560, fontSize = 16 } = card;
+  return `<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
@@ -303,13 +313,12 @@ function render(locale: Locale, subject: string, blocks: Block[]): RenderedMail 
 <title>${escapeHtml(subject)}</title>
 </head>
 <body style="margin:0;padding:24px 12px;background:#f6f8fa">
-<div role="article" aria-label="${escapeHtml(subject)}" lang="${locale}" style="max-width:560px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2328">
+<div role="article" aria-label="${escapeHtml(subject)}" lang="${locale}" style="max-width:${maxWidth}px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:${fontSize}px;line-height:1.5;color:#1f2328">
 ${body}
 </div>
 </body>
 </html>
 `;
-  return { subject, text: `${text}\n`, html };
 }
 
 /** The one-time code a guest enters to open their ticket. */

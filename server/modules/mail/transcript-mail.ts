@@ -5,8 +5,7 @@
  * Every line is customer or agent text: escaped in the HTML, kept as it is in the plain text.
  */
 import type { Locale } from '../../../shared/types.js';
-import type { RenderedMail } from './templates.js';
-import { escapeHtml } from './templates.js';
+import { escapeHtml, format, htmlLayout, type RenderedMail } from './templates.js';
 
 /** One line of the transcript: a message, or a readable event (who joined, who ended it). */
 export type TranscriptLine =
@@ -110,22 +109,18 @@ const zh: Dictionary = {
 const GREETING: Record<Locale, string> = { en: 'Hello,', de: 'Guten Tag,', sv: 'Hej!', cs: 'Dobrý den,', zh: '您好，' };
 const DICTIONARIES: Record<Locale, Dictionary> = { en, de, sv, cs, zh };
 
-function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (values[name] === undefined ? match : String(values[name])));
-}
-
 /** The text of an event line in the visitor's language. */
 export function eventText(locale: Locale, event: TranscriptEvent): string {
   const d = DICTIONARIES[locale];
   switch (event.kind) {
     case 'agent.joined':
-      return fill(d.joined, { name: event.agentName });
+      return format(d.joined, { name: event.agentName });
     case 'chat.ended':
       return event.by === 'visitor' ? d.endedByVisitor : d.endedByAgent;
     case 'ticket.created':
-      return fill(d.ticketCreated, { ticket: event.number });
+      return format(d.ticketCreated, { ticket: event.number });
     case 'ticket.follow-up':
-      return fill(d.followUp, { ticket: event.of });
+      return format(d.followUp, { ticket: event.of });
   }
 }
 
@@ -152,10 +147,10 @@ export function transcriptMail(
   const timeZone = knownTimeZone(v.timeZone);
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone });
-  const subject = v.ticketNumber != null ? fill(d.subjectTicket, { ticket: v.ticketNumber }) : fill(d.subject, { date: dateOnly.format(v.startedAt) });
+  const subject = v.ticketNumber != null ? format(d.subjectTicket, { ticket: v.ticketNumber }) : format(d.subject, { date: dateOnly.format(v.startedAt) });
   const who = (line: Extract<TranscriptLine, { kind: 'message' }>) => (line.from === 'visitor' ? d.you : line.name || d.agent);
-  const fileLine = (files: string[]) => (files.length ? fill(d.files, { names: files.join(', ') }) : '');
-  const footer = [v.truncatedAt ? fill(d.truncated, { count: v.truncatedAt }) : '', fill(d.times, { zone: timeZone }), d.noReply].filter(Boolean);
+  const fileLine = (files: string[]) => (files.length ? format(d.files, { names: files.join(', ') }) : '');
+  const footer = [v.truncatedAt ? format(d.truncated, { count: v.truncatedAt }) : '', format(d.times, { zone: timeZone }), d.noReply].filter(Boolean);
 
   const textLines = v.lines.map((line) => {
     const at = dateTime.format(line.at);
@@ -179,22 +174,10 @@ export function transcriptMail(
 ${body}${files}</div>`;
     })
     .join('\n');
-  const html = `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body style="margin:0;padding:24px 12px;background:#f6f8fa">
-<div role="article" aria-label="${escapeHtml(subject)}" lang="${locale}" style="max-width:600px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328">
-<p style="margin:0 0 16px">${escapeHtml(GREETING[locale])}</p>
+  const body = `<p style="margin:0 0 16px">${escapeHtml(GREETING[locale])}</p>
 <p style="margin:0 0 16px">${escapeHtml(d.intro)}</p>
 ${htmlLines}
-${footer.map((f, i) => `<p style="margin:${i ? '8px 0 0' : '24px 0 0;padding-top:16px;border-top:1px solid #d0d7de'};color:#57606a;font-size:13px">${escapeHtml(f)}</p>`).join('\n')}
-</div>
-</body>
-</html>
-`;
+${footer.map((f, i) => `<p style="margin:${i ? '8px 0 0' : '24px 0 0;padding-top:16px;border-top:1px solid #d0d7de'};color:#57606a;font-size:13px">${escapeHtml(f)}</p>`).join('\n')}`;
+  const html = htmlLayout(locale, subject, body, { maxWidth: 600, fontSize: 15 });
   return { subject, text: `${text}\n`, html };
 }

@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { AgentDTO } from '../../../shared/types.js';
 import { icon } from '../../lib/icons.js';
+import { PopupController } from '../../controllers/popup.js';
+import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
 
 /** "Ada Lovelace" → "AL"; one word → its first letter. */
@@ -22,10 +24,9 @@ export function initials(name: string): string {
 export class AccountMenu extends LitElement {
   static override styles = [
     baseStyles,
+    menuStyles,
     css`
       :host {
-        position: relative;
-        display: inline-block;
         min-width: 0;
       }
       .toggle {
@@ -64,22 +65,11 @@ export class AccountMenu extends LitElement {
         }
       }
       .panel {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 0.4rem);
-        z-index: 20;
         width: min(18rem, calc(100vw - 1.5rem));
         padding: 0.75rem;
         display: grid;
         gap: 0.6rem;
-        border-radius: var(--ah-radius);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface);
-        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
         font-size: 0.875rem;
-      }
-      .panel[hidden] {
-        display: none;
       }
       .who {
         display: grid;
@@ -110,54 +100,31 @@ export class AccountMenu extends LitElement {
   ];
 
   @property({ attribute: false }) me: AgentDTO | null = null;
-  @state() private open = false;
-  @query('.toggle') private toggleButton?: HTMLButtonElement;
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onOutside, true);
-  }
-
-  private setOpen(open: boolean): void {
-    this.open = open;
-    if (open) document.addEventListener('pointerdown', this.onOutside, true);
-    else document.removeEventListener('pointerdown', this.onOutside, true);
-  }
-
-  private readonly onOutside = (e: PointerEvent): void => {
-    if (!e.composedPath().includes(this)) this.setOpen(false);
-  };
-
-  private onKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || !this.open) return;
-    e.stopPropagation();
-    this.setOpen(false);
-    this.toggleButton?.focus();
-  }
+  private readonly popup = new PopupController(this);
 
   private signOut(): void {
-    this.setOpen(false);
+    this.popup.set(false);
     this.dispatchEvent(new CustomEvent('sign-out', { bubbles: true, composed: true }));
   }
 
   override render() {
     const me = this.me;
     if (!me) return nothing;
-    return html`<div @keydown=${this.onKeydown}>
+    return html`<div @keydown=${this.popup.onKeydown}>
       <button
         class="btn btn-small toggle"
         type="button"
         title=${me.name}
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${this.popup.open ? 'true' : 'false'}
         aria-controls="account-panel"
-        @click=${() => this.setOpen(!this.open)}
+        @click=${this.popup.toggle}
       >
         <span class="avatar" aria-hidden="true">${initials(me.name)}</span>
         <span class="sr-only">Your account: ${me.name}</span>
         <span class="name" aria-hidden="true">${me.name}</span>
         ${icon('chevron-down')}
       </button>
-      <div class="panel" id="account-panel" role="group" aria-label="Your account" ?hidden=${!this.open}>
+      <div class="panel" id="account-panel" role="group" aria-label="Your account" ?hidden=${!this.popup.open}>
         <div class="who">
           <strong>${me.name}</strong>
           <span>${me.email}</span>

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { query, state } from 'lit/decorators.js';
+import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles } from '../../styles/shared.js';
 
 export interface ConfirmOptions {
@@ -16,32 +17,21 @@ export interface ConfirmOptions {
 export class ConfirmDialog extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     css`
       dialog {
         width: min(26rem, calc(100vw - 2rem));
         padding: 1.2rem 1.4rem;
-        border: 1px solid var(--ah-border);
-        border-radius: 14px;
-        background: var(--ah-surface);
-        color: var(--ah-text);
-        box-shadow: 0 12px 40px rgb(0 0 0 / 25%);
-      }
-      dialog::backdrop {
-        background: rgb(15 18 30 / 45%);
       }
       h2 {
         margin: 0 0 0.5rem;
-        font-size: 1.0625rem;
-        font-weight: 650;
       }
       p {
         margin: 0 0 1.1rem;
         font-size: 0.9rem;
         color: var(--ah-text-muted);
       }
-      .actions {
-        display: flex;
-        justify-content: flex-end;
+      .buttons {
         gap: 0.6rem;
       }
     `,
@@ -78,7 +68,7 @@ export class ConfirmDialog extends LitElement {
     }}>
       <h2 id="confirm-title">${o.title}</h2>
       <p id="confirm-text">${o.text}</p>
-      <div class="actions">
+      <div class="buttons">
         <button class="btn cancel" type="button" @click=${() => this.finish(false)}>Cancel</button>
         <button class="btn ${o.danger ? 'btn-danger-solid' : 'btn-primary'}" type="button" @click=${() => this.finish(true)}>${o.confirm}</button>
       </div>

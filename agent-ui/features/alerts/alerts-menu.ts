@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { AlertsState, DesktopAlerts } from '../../controllers/desktop-alerts.js';
+import { PopupController } from '../../controllers/popup.js';
 import { icon } from '../../lib/icons.js';
+import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
 import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 
@@ -14,27 +16,12 @@ export class AlertsMenu extends LitElement {
   static override styles = [
     baseStyles,
     topBarButtonStyles,
+    menuStyles,
     css`
-      :host {
-        position: relative;
-        display: inline-block;
-      }
       .panel {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 0.4rem);
-        z-index: 20;
-        width: min(20rem, calc(100vw - 1.5rem));
         padding: 0.5rem;
         display: grid;
         gap: 0.25rem;
-        border-radius: var(--ah-radius);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface);
-        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
-      }
-      .panel[hidden] {
-        display: none;
       }
       .row {
         display: grid;
@@ -99,31 +86,7 @@ export class AlertsMenu extends LitElement {
 
   @property({ attribute: false }) alerts: DesktopAlerts | null = null;
   @property({ attribute: false }) state: AlertsState | null = null;
-  @state() private open = false;
-
-  @query('.toggle') private toggleButton?: HTMLButtonElement;
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onOutside, true);
-  }
-
-  private setOpen(open: boolean): void {
-    this.open = open;
-    if (open) document.addEventListener('pointerdown', this.onOutside, true);
-    else document.removeEventListener('pointerdown', this.onOutside, true);
-  }
-
-  private readonly onOutside = (e: PointerEvent): void => {
-    if (!e.composedPath().includes(this)) this.setOpen(false);
-  };
-
-  private onKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || !this.open) return;
-    e.stopPropagation();
-    this.setOpen(false);
-    this.toggleButton?.focus();
-  }
+  private readonly popup = new PopupController(this);
 
   private desktopStatus(s: AlertsState): string {
     switch (s.permission) {
@@ -159,17 +122,17 @@ export class AlertsMenu extends LitElement {
     if (!s || !alerts) return nothing;
     const desktopOn = s.desktop && s.permission === 'granted';
     return html`
-      <div @keydown=${this.onKeydown}>
+      <div @keydown=${this.popup.onKeydown}>
         <button
           class="btn btn-small icon-btn toggle"
           type="button"
-          aria-expanded=${this.open ? 'true' : 'false'}
+          aria-expanded=${this.popup.open ? 'true' : 'false'}
           aria-controls="alerts-panel"
-          @click=${() => this.setOpen(!this.open)}
+          @click=${this.popup.toggle}
         >
           ${icon('bell')}<span class="sr-only">Alerts</span>${tip('Alerts: notifications and sound')}
         </button>
-        <div class="panel" id="alerts-panel" role="group" aria-label="Alert settings" ?hidden=${!this.open}>
+        <div class="panel" id="alerts-panel" role="group" aria-label="Alert settings" ?hidden=${!this.popup.open}>
           <div class="row">
             <span class="label" id="desktop-label">Desktop notifications</span>
             <span class="status" id="desktop-status">${this.desktopStatus(s)}</span>

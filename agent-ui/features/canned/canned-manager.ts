@@ -6,6 +6,7 @@ import type { AgentDTO } from '../../../shared/types.js';
 import type { CannedReplyDTO } from '../../../shared/workspace.js';
 import { errorText } from '../../lib/format.js';
 import { icon } from '../../lib/icons.js';
+import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
 import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 import { cannedReplies } from './canned-replies.js';
@@ -30,23 +31,13 @@ export class CannedManager extends LitElement {
     baseStyles,
     fieldStyles,
     topBarButtonStyles,
+    dialogStyles,
     css`
       dialog {
         width: min(46rem, calc(100vw - 2rem));
         max-height: calc(100vh - 3rem);
-        padding: 0;
-        border: 1px solid var(--ah-border);
-        border-radius: 14px;
-        background: var(--ah-surface);
-        color: var(--ah-text);
-        box-shadow: 0 12px 40px rgb(0 0 0 / 25%);
       }
-      dialog::backdrop {
-        background: rgb(15 18 30 / 45%);
-      }
-      .inner {
-        display: grid;
-        gap: 0.9rem;
+      .dialog-body {
         padding: 1.2rem 1.4rem 1.3rem;
       }
       .head {
@@ -55,19 +46,12 @@ export class CannedManager extends LitElement {
         justify-content: space-between;
         gap: 1rem;
       }
-      h2 {
-        margin: 0;
-        font-size: 1.0625rem;
-        font-weight: 650;
-      }
       h3 {
         margin: 0;
         font-size: 0.9375rem;
       }
       .lead {
         margin: 0;
-        font-size: 0.875rem;
-        color: var(--ah-text-muted);
       }
       code {
         font-size: 0.8125rem;
@@ -163,17 +147,7 @@ export class CannedManager extends LitElement {
         color: var(--ah-text-muted);
       }
       .error {
-        margin: 0;
         padding: 0.45rem 0.7rem;
-        border-radius: var(--ah-radius-sm);
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-        font-size: 0.875rem;
-      }
-      .buttons {
-        display: flex;
-        gap: 0.5rem;
-        justify-content: flex-end;
       }
       .empty {
         margin: 0;
@@ -320,7 +294,7 @@ export class CannedManager extends LitElement {
         ${icon('canned')}<span class="sr-only">Canned replies</span>${tip('Canned replies')}
       </button>
       <dialog aria-labelledby="canned-heading" @close=${() => this.opener?.focus()}>
-        <div class="inner">
+        <div class="dialog-body">
           <div class="head">
             <h2 id="canned-heading">Canned replies</h2>
             <button class="btn btn-small" type="button" @click=${this.close}>Close</button>

@@ -4,6 +4,8 @@ import { live } from 'lit/directives/live.js';
 import { MAX_SUBJECT_LENGTH, TICKET_PRIORITIES } from '../../../shared/tickets.js';
 import type { CategoryDTO, TicketPriority } from '../../../shared/types.js';
 import { PRIORITY_LABEL } from '../../lib/format.js';
+import { ModalController } from '../../controllers/modal.js';
+import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
 
 export interface MakeTicketSubmitDetail {
@@ -25,33 +27,10 @@ export class MakeTicketDialog extends LitElement {
   static override styles = [
     baseStyles,
     fieldStyles,
+    dialogStyles,
     css`
       dialog {
         width: min(28rem, calc(100vw - 2rem));
-        padding: 0;
-        border: 1px solid var(--ah-border);
-        border-radius: 14px;
-        background: var(--ah-surface);
-        color: var(--ah-text);
-        box-shadow: 0 12px 40px rgb(0 0 0 / 25%);
-      }
-      dialog::backdrop {
-        background: rgb(15 18 30 / 45%);
-      }
-      form {
-        display: grid;
-        gap: 0.9rem;
-        padding: 1.25rem 1.4rem 1.2rem;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.0625rem;
-        font-weight: 650;
-      }
-      .lead {
-        margin: -0.4rem 0 0;
-        font-size: 0.875rem;
-        color: var(--ah-text-muted);
       }
       .field {
         display: grid;
@@ -70,18 +49,7 @@ export class MakeTicketDialog extends LitElement {
         font-size: 0.9375rem;
         padding: 0.5rem 0.65rem;
       }
-      .error {
-        margin: 0;
-        padding: 0.5rem 0.7rem;
-        border-radius: var(--ah-radius-sm);
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-        font-size: 0.875rem;
-      }
       .buttons {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
         margin-top: 0.2rem;
       }
     `,
@@ -97,7 +65,6 @@ export class MakeTicketDialog extends LitElement {
   @state() private category = '';
   @state() private priority: TicketPriority = 'normal';
   @state() private subject = '';
-  @query('dialog') private dialog?: HTMLDialogElement;
   @query('select') private firstField?: HTMLSelectElement;
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -108,25 +75,11 @@ export class MakeTicketDialog extends LitElement {
     }
   }
 
-  override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('open') || !this.dialog) return;
-    if (this.open && !this.dialog.open) {
-      this.dialog.showModal();
-      this.firstField?.focus();
-    } else if (!this.open && this.dialog.open) {
-      this.dialog.close();
-    }
-  }
+  private readonly modal = new ModalController(this, { focus: () => this.firstField?.focus(), cancel: () => this.cancel() });
 
   private cancel(): void {
     if (this.busy) return;
     this.dispatchEvent(new CustomEvent('make-ticket-cancel', { bubbles: true, composed: true }));
-  }
-
-  private onCancelEvent(e: Event): void {
-    // Escape: the parent decides (and closes through `open`), so the two never disagree.
-    e.preventDefault();
-    this.cancel();
   }
 
   private onSubmit(e: SubmitEvent): void {
@@ -143,8 +96,8 @@ export class MakeTicketDialog extends LitElement {
 
   override render() {
     return html`
-      <dialog aria-labelledby="make-ticket-title" @cancel=${this.onCancelEvent}>
-        <form @submit=${this.onSubmit}>
+      <dialog aria-labelledby="make-ticket-title" @cancel=${this.modal.onCancel}>
+        <form class="dialog-body" @submit=${this.onSubmit}>
           <h2 id="make-ticket-title">Make this chat a ticket</h2>
           <p class="lead">
             The conversation${this.visitor ? html` with ${this.visitor}` : nothing} becomes a ticket assigned to you. It keeps its

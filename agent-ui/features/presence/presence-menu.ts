@@ -1,9 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { AgentDTO } from '../../../shared/types.js';
 import type { AgentStatus } from '../../../shared/workspace.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
+import { PopupController } from '../../controllers/popup.js';
+import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
 import { PresenceClient, UNSUPPORTED_TEXT, type ChosenStatus, type PresenceState } from './presence-client.js';
 import { presenceDotStyles, STATUS_TEXT } from './presence-styles.js';
@@ -25,31 +27,17 @@ export class PresenceMenu extends LitElement {
   static override styles = [
     baseStyles,
     presenceDotStyles,
+    menuStyles,
     css`
-      :host {
-        position: relative;
-        display: inline-block;
-      }
       .idle {
         font-weight: 400;
         color: var(--ah-text-muted);
       }
       .panel {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 0.4rem);
-        z-index: 20;
         width: min(19rem, calc(100vw - 1.5rem));
         padding: 0.5rem;
         display: grid;
         gap: 0.25rem;
-        border-radius: var(--ah-radius);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface);
-        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
-      }
-      .panel[hidden] {
-        display: none;
       }
       fieldset {
         display: grid;
@@ -106,11 +94,10 @@ export class PresenceMenu extends LitElement {
   @property({ attribute: false }) socket: AgentSocket | null = null;
   @property({ attribute: false }) me: AgentDTO | null = null;
   @state() private presence: PresenceState | null = null;
-  @state() private open = false;
   /** This tab has seen the agent online: a later Away they did not choose came from inactivity. */
   @state() private sawOnline = false;
 
-  @query('.toggle') private toggleButton?: HTMLButtonElement;
+  private readonly popup = new PopupController(this);
 
   private client: PresenceClient | null = null;
   private bound: AgentSocket | null = null;
@@ -124,7 +111,6 @@ export class PresenceMenu extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unbind();
-    document.removeEventListener('pointerdown', this.onOutside, true);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -168,29 +154,9 @@ export class PresenceMenu extends LitElement {
     return this.own?.status === 'away' && s?.chosen !== 'away' && (s?.chosen === 'online' || this.sawOnline);
   }
 
-  private setOpen(open: boolean): void {
-    this.open = open;
-    if (open) document.addEventListener('pointerdown', this.onOutside, true);
-    else document.removeEventListener('pointerdown', this.onOutside, true);
-  }
-
-  private readonly onOutside = (e: PointerEvent): void => {
-    if (!e.composedPath().includes(this)) this.setOpen(false);
-  };
-
-  private onKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || !this.open) return;
-    e.stopPropagation();
-    this.setOpen(false);
-    this.toggleButton?.focus();
-  }
-
   private async choose(status: ChosenStatus): Promise<void> {
     if (!this.client) return;
-    if (await this.client.set(status)) {
-      this.setOpen(false);
-      this.toggleButton?.focus();
-    }
+    if (await this.client.set(status)) this.popup.close();
   }
 
   private renderPanel(s: PresenceState, shown: AgentStatus | null) {
@@ -228,19 +194,19 @@ export class PresenceMenu extends LitElement {
     const shown: AgentStatus | null = s.phase === 'unsupported' ? null : (this.own?.status ?? null);
     const label = shown ? STATUS_TEXT[shown] : s.phase === 'unsupported' ? 'Availability' : 'Availability…';
     return html`
-      <div @keydown=${this.onKeydown}>
+      <div @keydown=${this.popup.onKeydown}>
         <button
           class="btn btn-small toggle"
           type="button"
-          aria-expanded=${this.open ? 'true' : 'false'}
+          aria-expanded=${this.popup.open ? 'true' : 'false'}
           aria-controls="presence-panel"
           title=${this.idle ? IDLE_HINT : ''}
-          @click=${() => this.setOpen(!this.open)}
+          @click=${this.popup.toggle}
         >
           ${shown ? html`<span class="presence-dot ${shown}" aria-hidden="true"></span>` : nothing}
           <span class="sr-only">Your availability: </span>${label}${this.idle ? html`<span class="idle"> · idle</span>` : nothing}
         </button>
-        <div class="panel" id="presence-panel" role="group" aria-label="Your availability" ?hidden=${!this.open}>${this.renderPanel(s, shown)}</div>
+        <div class="panel" id="presence-panel" role="group" aria-label="Your availability" ?hidden=${!this.popup.open}>${this.renderPanel(s, shown)}</div>
       </div>
     `;
   }

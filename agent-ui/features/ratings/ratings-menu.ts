@@ -1,10 +1,12 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { AgentDTO } from '../../../shared/types.js';
 import { RATING_SUMMARY_DAYS, type AgentRatingDTO } from '../../../shared/workspace.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
+import { PopupController } from '../../controllers/popup.js';
 import { errorText } from '../../lib/format.js';
 import { icon } from '../../lib/icons.js';
+import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
 import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 import { average, stars } from './rating-format.js';
@@ -19,11 +21,8 @@ export class RatingsMenu extends LitElement {
   static override styles = [
     baseStyles,
     topBarButtonStyles,
+    menuStyles,
     css`
-      :host {
-        position: relative;
-        display: inline-block;
-      }
       .stars,
       .toggle.rated .icon {
         color: #9a6700;
@@ -35,22 +34,11 @@ export class RatingsMenu extends LitElement {
         }
       }
       .panel {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 0.4rem);
-        z-index: 20;
         width: min(21rem, calc(100vw - 1.5rem));
         max-height: 60vh;
         overflow-y: auto;
         padding: 0.6rem 0.75rem;
-        border-radius: var(--ah-radius);
-        border: 1px solid var(--ah-border);
-        background: var(--ah-surface);
-        box-shadow: var(--ah-shadow), 0 8px 24px rgb(16 24 40 / 12%);
         font-size: 0.8125rem;
-      }
-      .panel[hidden] {
-        display: none;
       }
       h2 {
         margin: 0 0 0.4rem;
@@ -85,8 +73,7 @@ export class RatingsMenu extends LitElement {
   @property({ attribute: false }) me: AgentDTO | null = null;
   @state() private rows: AgentRatingDTO[] | null = null;
   @state() private error = '';
-  @state() private open = false;
-  @query('.toggle') private toggleButton?: HTMLButtonElement;
+  private readonly popup = new PopupController(this, () => void this.load());
 
   private release: (() => void) | null = null;
 
@@ -94,7 +81,6 @@ export class RatingsMenu extends LitElement {
     super.disconnectedCallback();
     this.release?.();
     this.release = null;
-    document.removeEventListener('pointerdown', this.onOutside, true);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -118,27 +104,6 @@ export class RatingsMenu extends LitElement {
 
   private get own(): AgentRatingDTO | null {
     return this.rows?.find((r) => r.agentId === this.me?.id) ?? null;
-  }
-
-  private setOpen(open: boolean): void {
-    this.open = open;
-    if (open) {
-      void this.load();
-      document.addEventListener('pointerdown', this.onOutside, true);
-    } else {
-      document.removeEventListener('pointerdown', this.onOutside, true);
-    }
-  }
-
-  private readonly onOutside = (e: PointerEvent): void => {
-    if (!e.composedPath().includes(this)) this.setOpen(false);
-  };
-
-  private onKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || !this.open) return;
-    e.stopPropagation();
-    this.setOpen(false);
-    this.toggleButton?.focus();
   }
 
   private renderPanel() {
@@ -185,19 +150,19 @@ export class RatingsMenu extends LitElement {
   override render() {
     if (!this.me) return nothing;
     const mean = this.own?.average ?? null;
-    return html`<div @keydown=${this.onKeydown}>
+    return html`<div @keydown=${this.popup.onKeydown}>
       <button
         class="btn btn-small icon-btn toggle ${mean === null ? '' : 'rated'}"
         type="button"
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${this.popup.open ? 'true' : 'false'}
         aria-controls="ratings-panel"
-        @click=${() => this.setOpen(!this.open)}
+        @click=${this.popup.toggle}
       >
         ${mean === null
           ? html`${icon('star')}<span class="sr-only">Ratings${this.rows ? ', none yet' : ''}</span>${tip(this.rows ? 'Visitor ratings: none yet' : 'Visitor ratings')}`
           : html`${icon('star-filled')}<span class="sr-only">Ratings, your average:</span> ${average(mean)}${tip('Your visitor ratings')}`}
       </button>
-      <div class="panel" id="ratings-panel" role="group" aria-label="Visitor ratings" ?hidden=${!this.open}>${this.open ? this.renderPanel() : nothing}</div>
+      <div class="panel" id="ratings-panel" role="group" aria-label="Visitor ratings" ?hidden=${!this.popup.open}>${this.popup.open ? this.renderPanel() : nothing}</div>
     </div>`;
   }
 }

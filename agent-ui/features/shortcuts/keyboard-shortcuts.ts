@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { icon } from '../../lib/icons.js';
+import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles } from '../../styles/shared.js';
 import { tip, topBarButtonStyles } from '../../styles/top-bar.js';
 
@@ -53,22 +54,13 @@ export class KeyboardShortcuts extends LitElement {
   static override styles = [
     baseStyles,
     topBarButtonStyles,
+    dialogStyles,
     css`
       dialog {
-        width: min(30rem, calc(100vw - 2rem));
         padding: 1.2rem 1.4rem;
-        border: 1px solid var(--ah-border);
-        border-radius: 14px;
-        background: var(--ah-surface);
-        color: var(--ah-text);
-        box-shadow: 0 12px 40px rgb(0 0 0 / 25%);
-      }
-      dialog::backdrop {
-        background: rgb(15 18 30 / 45%);
       }
       h2 {
         margin: 0 0 0.8rem;
-        font-size: 1.0625rem;
       }
       table {
         width: 100%;
@@ -94,8 +86,6 @@ export class KeyboardShortcuts extends LitElement {
         background: var(--ah-surface-2);
       }
       .buttons {
-        display: flex;
-        justify-content: flex-end;
         margin-top: 0.9rem;
       }
     `,

@@ -7,6 +7,8 @@ import type { PresenceDTO, TeamDTO } from '../../../shared/workspace.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { errorText } from '../../lib/format.js';
 import { isUnknownEvent } from '../../lib/unknown-event.js';
+import { ModalController } from '../../controllers/modal.js';
+import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
 import { hasRoom, PresenceClient, UNSUPPORTED_TEXT, type PresenceState } from '../presence/presence-client.js';
 import { presenceDotStyles } from '../presence/presence-styles.js';
@@ -45,34 +47,10 @@ export class TransferDialog extends LitElement {
     baseStyles,
     fieldStyles,
     presenceDotStyles,
+    dialogStyles,
     css`
       dialog {
-        width: min(30rem, calc(100vw - 2rem));
         max-height: calc(100dvh - 2rem);
-        padding: 0;
-        border: 1px solid var(--ah-border);
-        border-radius: 14px;
-        background: var(--ah-surface);
-        color: var(--ah-text);
-        box-shadow: 0 12px 40px rgb(0 0 0 / 25%);
-      }
-      dialog::backdrop {
-        background: rgb(15 18 30 / 45%);
-      }
-      form {
-        display: grid;
-        gap: 0.9rem;
-        padding: 1.25rem 1.4rem 1.2rem;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.0625rem;
-        font-weight: 650;
-      }
-      .lead {
-        margin: -0.4rem 0 0;
-        font-size: 0.875rem;
-        color: var(--ah-text-muted);
       }
       fieldset {
         display: grid;
@@ -158,18 +136,7 @@ export class TransferDialog extends LitElement {
         font-size: 0.78rem;
         color: var(--ah-text-muted);
       }
-      .error {
-        margin: 0;
-        padding: 0.5rem 0.7rem;
-        border-radius: var(--ah-radius-sm);
-        background: var(--ah-danger-soft);
-        color: var(--ah-danger);
-        font-size: 0.875rem;
-      }
       .buttons {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
         margin-top: 0.2rem;
       }
     `,
@@ -190,7 +157,6 @@ export class TransferDialog extends LitElement {
   @state() private presence: PresenceState | null = null;
   @state() private teams: Teams = { state: 'loading' };
 
-  @query('dialog') private dialog?: HTMLDialogElement;
   @query('textarea') private noteField?: HTMLTextAreaElement;
 
   private client: PresenceClient | null = null;
@@ -215,15 +181,10 @@ export class TransferDialog extends LitElement {
     if (this.target.startsWith('agent:') && !this.agents.some((a) => `agent:${a.agentId}` === this.target && hasRoom(a))) this.target = '';
   }
 
-  override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('open') || !this.dialog) return;
-    if (this.open && !this.dialog.open) {
-      this.dialog.showModal();
-      void this.updateComplete.then(() => (this.renderRoot.querySelector<HTMLInputElement>('input[name=target]:not(:disabled)') ?? this.noteField)?.focus());
-    } else if (!this.open && this.dialog.open) {
-      this.dialog.close();
-    }
-  }
+  private readonly modal = new ModalController(this, {
+    focus: () => void this.updateComplete.then(() => (this.renderRoot.querySelector<HTMLInputElement>('input[name=target]:not(:disabled)') ?? this.noteField)?.focus()),
+    cancel: () => this.cancel(),
+  });
 
   /** Online agents other than me, those with room first. */
   private get agents(): PresenceDTO[] {
@@ -259,12 +220,6 @@ export class TransferDialog extends LitElement {
   private cancel(): void {
     if (this.busy) return;
     this.dispatchEvent(new CustomEvent('transfer-cancel', { bubbles: true, composed: true }));
-  }
-
-  private onCancelEvent(e: Event): void {
-    // Escape: the parent decides (and closes through `open`), so the two never disagree.
-    e.preventDefault();
-    this.cancel();
   }
 
   private onSubmit(e: SubmitEvent): void {
@@ -323,8 +278,8 @@ export class TransferDialog extends LitElement {
   override render() {
     const offline = !this.socket?.connected;
     return html`
-      <dialog aria-labelledby="transfer-title" @cancel=${this.onCancelEvent}>
-        <form @submit=${this.onSubmit}>
+      <dialog aria-labelledby="transfer-title" @cancel=${this.modal.onCancel}>
+        <form class="dialog-body" @submit=${this.onSubmit}>
           <h2 id="transfer-title">Transfer this chat</h2>
           <p class="lead">
             Hand the chat${this.visitor ? html` with ${this.visitor}` : nothing} to a colleague, or back to a team's queue. The visitor

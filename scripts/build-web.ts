@@ -34,6 +34,13 @@ function jsFiles(dir: string): string[] {
     return statSync(p).isDirectory() ? jsFiles(p) : p.endsWith('.js') ? [p] : [];
   });
 }
+/**
+ * The widget's weight is a promise to the sites that embed it (README): the loader shows the bubble
+ * within 3 KB brotli, and the whole chat app, Lit and socket.io-client included, within 35 KB.
+ * A build over either fails.
+ */
+const BUDGET_BROTLI_BYTES: Record<string, number> = { 'loader (widget.js)': 3 * 1024, 'chat app': 35 * 1024 };
+
 const rows: Record<string, ReturnType<typeof weigh>> = {};
 if (all || which.has('widget')) {
   rows['loader (widget.js)'] = weigh(['dist/widget/widget.js']);
@@ -42,7 +49,15 @@ if (all || which.has('widget')) {
 if (all || which.has('portal')) rows['customer page'] = weigh(jsFiles('dist/portal'));
 {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const over: string[] = [];
   for (const [name, w] of Object.entries(rows)) {
-    process.stdout.write(`${name.padEnd(20)} raw ${kb(w.raw).padStart(9)}  gzip ${kb(w.gzip).padStart(8)}  brotli ${kb(w.brotli).padStart(8)}\n`);
+    const budget = BUDGET_BROTLI_BYTES[name];
+    const note = budget === undefined ? '' : `  budget ${kb(budget)} (${budget - w.brotli} bytes left)`;
+    process.stdout.write(`${name.padEnd(20)} raw ${kb(w.raw).padStart(9)}  gzip ${kb(w.gzip).padStart(8)}  brotli ${kb(w.brotli).padStart(8)}${note}\n`);
+    if (budget !== undefined && w.brotli > budget) over.push(`${name}: ${w.brotli} bytes brotli, budget ${budget}`);
+  }
+  if (over.length) {
+    process.stderr.write(`size budget exceeded:\n  ${over.join('\n  ')}\n`);
+    process.exit(1);
   }
 }

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { AgentDTO } from '../../../shared/types.js';
@@ -7,7 +7,8 @@ import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { PopupController } from '../../controllers/popup.js';
 import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
-import { PresenceClient, UNSUPPORTED_TEXT, type ChosenStatus, type PresenceState } from './presence-client.js';
+import { UNSUPPORTED_TEXT, type ChosenStatus, type PresenceState } from './presence-client.js';
+import { PresenceRoster } from './presence-roster.js';
 import { presenceDotStyles, STATUS_TEXT } from './presence-styles.js';
 
 const CHOICES: ReadonlyArray<{ status: ChosenStatus; hint: string }> = [
@@ -93,70 +94,32 @@ export class PresenceMenu extends LitElement {
 
   @property({ attribute: false }) socket: AgentSocket | null = null;
   @property({ attribute: false }) me: AgentDTO | null = null;
-  @state() private presence: PresenceState | null = null;
   /** This tab has seen the agent online: a later Away they did not choose came from inactivity. */
   @state() private sawOnline = false;
 
   private readonly popup = new PopupController(this);
-
-  private client: PresenceClient | null = null;
-  private bound: AgentSocket | null = null;
-  private release: Array<() => void> = [];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.bind();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unbind();
-  }
-
-  override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('socket') && this.socket !== this.bound) {
-      this.unbind();
-      this.bind();
-    }
-  }
-
-  private bind(): void {
-    if (!this.isConnected || !this.socket || this.client) return;
-    const client = PresenceClient.for(this.socket);
-    this.client = client;
-    this.bound = this.socket;
-    this.presence = client.state;
-    this.sawOnline = false;
-    this.release = [client.attach(), client.onChange((s) => this.onPresence(s))];
-    this.onPresence(client.state);
-  }
-
-  private unbind(): void {
-    for (const off of this.release) off();
-    this.release = [];
-    this.client = null;
-    this.bound = null;
-    this.presence = null;
-  }
-
-  private onPresence(s: PresenceState): void {
-    this.presence = s;
-    if (this.own?.status === 'online') this.sawOnline = true;
-  }
+  private readonly roster = new PresenceRoster(this, {
+    socket: () => this.socket,
+    onState: (_s, first) => {
+      if (first) this.sawOnline = false;
+      if (this.own?.status === 'online') this.sawOnline = true;
+    },
+  });
 
   private get own() {
-    return this.client?.of(this.me?.id) ?? null;
+    return this.roster.client?.of(this.me?.id) ?? null;
   }
 
   /** Away without having chosen it, after having been online here: the server's auto-away. */
   private get idle(): boolean {
-    const s = this.presence;
+    const s = this.roster.state;
     return this.own?.status === 'away' && s?.chosen !== 'away' && (s?.chosen === 'online' || this.sawOnline);
   }
 
   private async choose(status: ChosenStatus): Promise<void> {
-    if (!this.client) return;
-    if (await this.client.set(status)) this.popup.close();
+    const client = this.roster.client;
+    if (!client) return;
+    if (await client.set(status)) this.popup.close();
   }
 
   private renderPanel(s: PresenceState, shown: AgentStatus | null) {
@@ -189,7 +152,7 @@ export class PresenceMenu extends LitElement {
   }
 
   override render() {
-    const s = this.presence;
+    const s = this.roster.state;
     if (!s || !this.me) return nothing;
     const shown: AgentStatus | null = s.phase === 'unsupported' ? null : (this.own?.status ?? null);
     const label = shown ? STATUS_TEXT[shown] : s.phase === 'unsupported' ? 'Availability' : 'Availability…';

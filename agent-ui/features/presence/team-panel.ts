@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AgentDTO } from '../../../shared/types.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import { baseStyles } from '../../styles/shared.js';
-import { PresenceClient, UNSUPPORTED_TEXT, type PresenceState } from './presence-client.js';
+import { UNSUPPORTED_TEXT, type PresenceState } from './presence-client.js';
+import { PresenceRoster } from './presence-roster.js';
 import { presenceDotStyles, STATUS_TEXT } from './presence-styles.js';
 
 const OPEN_KEY = 'agent-ui:team-panel-open';
@@ -96,43 +97,9 @@ export class TeamPanel extends LitElement {
 
   @property({ attribute: false }) socket: AgentSocket | null = null;
   @property({ attribute: false }) me: AgentDTO | null = null;
-  @state() private presence: PresenceState | null = null;
   @state() private expanded = readOpen();
 
-  private release: Array<() => void> = [];
-  private bound: AgentSocket | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.bind();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unbind();
-  }
-
-  override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('socket') && this.socket !== this.bound) {
-      this.unbind();
-      this.bind();
-    }
-  }
-
-  private bind(): void {
-    if (!this.isConnected || !this.socket || this.bound) return;
-    const client = PresenceClient.for(this.socket);
-    this.bound = this.socket;
-    this.presence = client.state;
-    this.release = [client.attach(), client.onChange((s) => (this.presence = s))];
-  }
-
-  private unbind(): void {
-    for (const off of this.release) off();
-    this.release = [];
-    this.bound = null;
-    this.presence = null;
-  }
+  private readonly roster = new PresenceRoster(this, { socket: () => this.socket });
 
   private onToggle(e: Event): void {
     this.expanded = (e.target as HTMLDetailsElement).open;
@@ -162,7 +129,7 @@ export class TeamPanel extends LitElement {
   }
 
   override render() {
-    const s = this.presence;
+    const s = this.roster.state;
     if (!s) return nothing;
     const online = s.everyone.filter((p) => p.status === 'online').length;
     return html`<details ?open=${this.expanded} @toggle=${this.onToggle}>

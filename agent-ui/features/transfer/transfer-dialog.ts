@@ -10,7 +10,8 @@ import { isUnknownEvent } from '../../lib/unknown-event.js';
 import { ModalController } from '../../controllers/modal.js';
 import { dialogStyles } from '../../styles/dialog.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
-import { hasRoom, PresenceClient, UNSUPPORTED_TEXT, type PresenceState } from '../presence/presence-client.js';
+import { hasRoom, UNSUPPORTED_TEXT } from '../presence/presence-client.js';
+import { PresenceRoster } from '../presence/presence-roster.js';
 import { presenceDotStyles } from '../presence/presence-styles.js';
 
 export interface TransferSubmitDetail {
@@ -154,24 +155,19 @@ export class TransferDialog extends LitElement {
   /** `agent:<id>` or `team:<id>`. */
   @state() private target = '';
   @state() private note = '';
-  @state() private presence: PresenceState | null = null;
   @state() private teams: Teams = { state: 'loading' };
 
   @query('textarea') private noteField?: HTMLTextAreaElement;
 
-  private client: PresenceClient | null = null;
-  private release: Array<() => void> = [];
+  /** Agents' load, live while the dialog is open. */
+  private readonly roster = new PresenceRoster(this, { socket: () => (this.open ? this.socket : null) });
   private teamsSeq = 0;
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopWatching();
-  }
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('open') || changed.has('socket')) {
-      this.stopWatching();
-      if (this.open) this.startWatching();
+      // Bound now rather than just before rendering: the check below reads the roster.
+      this.roster.sync();
+      if (this.open && this.socket) void this.loadTeams(this.socket);
     }
     if (changed.has('open') && this.open) {
       this.target = '';
@@ -188,23 +184,7 @@ export class TransferDialog extends LitElement {
 
   /** Online agents other than me, those with room first. */
   private get agents(): PresenceDTO[] {
-    return (this.presence?.everyone ?? []).filter((p) => p.status === 'online' && p.agentId !== this.myId).sort((a, b) => Number(hasRoom(b)) - Number(hasRoom(a)));
-  }
-
-  private startWatching(): void {
-    const socket = this.socket;
-    if (!socket) return;
-    const client = PresenceClient.for(socket);
-    this.client = client;
-    this.presence = client.state;
-    this.release = [client.attach(), client.onChange((s) => (this.presence = s))];
-    void this.loadTeams(socket);
-  }
-
-  private stopWatching(): void {
-    for (const off of this.release) off();
-    this.release = [];
-    this.client = null;
+    return (this.roster.state?.everyone ?? []).filter((p) => p.status === 'online' && p.agentId !== this.myId).sort((a, b) => Number(hasRoom(b)) - Number(hasRoom(a)));
   }
 
   private async loadTeams(socket: AgentSocket): Promise<void> {
@@ -231,7 +211,7 @@ export class TransferDialog extends LitElement {
   }
 
   private renderAgents() {
-    const s = this.presence;
+    const s = this.roster.state;
     if (!s || (s.phase === 'loading' && !s.everyone.length)) {
       return html`<p class="empty">${s?.error ?? 'Loading who is online…'}</p>`;
     }

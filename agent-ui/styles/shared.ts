@@ -142,3 +142,22 @@ export const fieldStyles = css`
     color: var(--ah-text);
   }
 `;
+
+/** A page that is one centred card (sign-in, accepting an invitation); `--card-width` sizes it. */
+export const cardPageStyles = css`
+  :host {
+    display: grid;
+    place-items: center;
+    min-height: 100%;
+    padding: 1.5rem;
+    background: var(--ah-bg);
+  }
+  .card {
+    width: min(100%, var(--card-width, 24rem));
+    padding: 2rem;
+    border-radius: 14px;
+    background: var(--ah-surface);
+    border: 1px solid var(--ah-border);
+    box-shadow: var(--ah-shadow);
+  }
+`;

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { ADMIN_API } from '../../../shared/api.js';
 import type { LoginResult } from '../../../shared/types.js';
 import { ApiError, request } from '../../controllers/session.js';
-import { baseStyles, fieldStyles } from '../../styles/shared.js';
+import { baseStyles, cardPageStyles, fieldStyles } from '../../styles/shared.js';
 
 /** The server's minimum (MIN_PASSWORD_LENGTH in shared/schemas/admin.ts; not imported: zod). */
 const MIN_PASSWORD = 10;
@@ -23,21 +23,10 @@ export class InviteAccept extends LitElement {
   static override styles = [
     baseStyles,
     fieldStyles,
+    cardPageStyles,
     css`
       :host {
-        display: grid;
-        place-items: center;
-        min-height: 100%;
-        padding: 1.5rem;
-        background: var(--ah-bg);
-      }
-      .card {
-        width: min(100%, 26rem);
-        padding: 2rem;
-        border-radius: 14px;
-        background: var(--ah-surface);
-        border: 1px solid var(--ah-border);
-        box-shadow: var(--ah-shadow);
+        --card-width: 26rem;
       }
       h1 {
         margin: 0 0 0.35rem;

@@ -20,6 +20,7 @@ import { ReadTracker } from '../unread/read-markers.js';
 import './make-ticket-dialog.js';
 import type { MakeTicketSubmitDetail } from './make-ticket-dialog.js';
 import './message-list.js';
+import { composeInput, composeMode, composeSend, type ComposeTarget } from './compose.js';
 import './reply-composer.js';
 import type { MessageRetryDetail } from './message-list.js';
 import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplyModeDetail, ReplySendDetail } from './reply-composer.js';
@@ -315,19 +316,19 @@ export class ConversationView extends LitElement {
     this.thread = null;
   }
 
+  private composeTarget(): ComposeTarget {
+    return { drafts: this.drafts, typing: this.typing, stream: this.stream, thread: this.thread };
+  }
+
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
-    const id = this.conversationId;
-    if (!id) return;
-    const draft = this.drafts.update(id, { text: e.detail.value });
-    // Never tell the visitor someone is typing while the agent writes an internal note.
-    if (draft.mode === 'reply') this.typing.input(id, e.detail.value.trim().length > 0);
+    if (!this.conversationId) return;
+    composeInput(this.composeTarget(), this.conversationId, e.detail);
     this.requestUpdate();
   }
 
   private onMode(e: CustomEvent<ReplyModeDetail>): void {
     if (!this.conversationId) return;
-    this.drafts.update(this.conversationId, { mode: e.detail.mode });
-    if (e.detail.mode === 'note') this.typing.stop();
+    composeMode(this.composeTarget(), this.conversationId, e.detail);
     this.requestUpdate();
   }
 
@@ -344,16 +345,7 @@ export class ConversationView extends LitElement {
   private onReplySend(e: CustomEvent<ReplySendDetail>): void {
     const id = this.conversationId;
     if (!id || !this.canReply) return;
-    if (e.detail.mode === 'note') {
-      if (!this.thread) return;
-      this.thread.add(e.detail.body);
-      this.drafts.update(id, { text: '' });
-    } else {
-      if (!this.stream) return;
-      this.typing.stop();
-      this.stream.send(e.detail.body, e.detail.attachments);
-      this.drafts.update(id, { text: '', attachments: [] });
-    }
+    composeSend(this.composeTarget(), id, e.detail);
     this.requestUpdate();
   }
 

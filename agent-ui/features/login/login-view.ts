@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { MAX_EMAIL_LENGTH } from '../../../shared/limits.js';
 import type { ErrorBody } from '../../../shared/errors.js';
-import { baseStyles, fieldStyles } from '../../styles/shared.js';
+import { baseStyles, cardPageStyles, fieldStyles } from '../../styles/shared.js';
 
 export interface LoginSubmitDetail {
   email: string;
@@ -19,22 +19,8 @@ export class LoginView extends LitElement {
   static override styles = [
     baseStyles,
     fieldStyles,
+    cardPageStyles,
     css`
-      :host {
-        display: grid;
-        place-items: center;
-        min-height: 100%;
-        padding: 1.5rem;
-        background: var(--ah-bg);
-      }
-      .card {
-        width: min(100%, 24rem);
-        padding: 2rem;
-        border-radius: 14px;
-        background: var(--ah-surface);
-        border: 1px solid var(--ah-border);
-        box-shadow: var(--ah-shadow);
-      }
       .brand {
         display: flex;
         align-items: center;

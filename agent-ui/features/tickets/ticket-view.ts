@@ -25,6 +25,7 @@ import type {
   ReplyModeDetail,
   ReplySendDetail,
 } from '../conversation/reply-composer.js';
+import { composeInput, composeMode, composeSend, type ComposeTarget } from '../conversation/compose.js';
 import { TypingAnnouncer } from '../conversation/typing-announcer.js';
 import { VisitorTyping, visitorTypingStyles } from '../conversation/visitor-typing.js';
 import { CollisionWarning, collisionStyles } from '../collision/collision-warning.js';
@@ -390,17 +391,19 @@ export class TicketView extends LitElement {
 
   // Composer
 
+  private composeTarget(): ComposeTarget {
+    return { drafts: this.drafts, typing: this.typing, stream: this.stream, thread: this.thread };
+  }
+
   private onReplyInput(e: CustomEvent<ReplyInputDetail>): void {
-    const id = this.conversationId;
-    const draft = this.drafts.update(id, { text: e.detail.value });
-    // Never tell the customer someone is typing while the agent writes an internal note.
-    if (draft.mode === 'reply') this.typing.input(id, e.detail.value.trim().length > 0);
+    if (!this.conversationId) return;
+    composeInput(this.composeTarget(), this.conversationId, e.detail);
     this.requestUpdate();
   }
 
   private onMode(e: CustomEvent<ReplyModeDetail>): void {
-    this.drafts.update(this.conversationId, { mode: e.detail.mode });
-    if (e.detail.mode === 'note') this.typing.stop();
+    if (!this.conversationId) return;
+    composeMode(this.composeTarget(), this.conversationId, e.detail);
     this.requestUpdate();
   }
 
@@ -417,16 +420,7 @@ export class TicketView extends LitElement {
   private onSend(e: CustomEvent<ReplySendDetail>): void {
     const id = this.conversationId;
     if (!id || !this.ticket || this.closed) return;
-    if (e.detail.mode === 'note') {
-      if (!this.thread) return;
-      this.thread.add(e.detail.body);
-      this.drafts.update(id, { text: '' });
-    } else {
-      if (!this.stream) return;
-      this.typing.stop();
-      this.stream.send(e.detail.body, e.detail.attachments);
-      this.drafts.update(id, { text: '', attachments: [] });
-    }
+    composeSend(this.composeTarget(), id, e.detail);
     this.requestUpdate();
   }
 

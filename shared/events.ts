@@ -76,7 +76,18 @@ export interface AgentAuth {
   token: string;
 }
 
-export interface VisitorClientToServer {
+/** Alert settings and push subscriptions: the same commands for logged-in customers and for agents. */
+export interface AlertCommands {
+  /** Alert settings of the signed-in user (logged-in customers, agents) and the VAPID key to subscribe with. */
+  'alerts:get': Command<Empty, AlertSettingsDTO>;
+  /** Turns email or push alerts on or off. */
+  'alerts:set': Command<AlertSettingsInput, AlertSettingsDTO>;
+  /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
+  'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
+  'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
+}
+
+export interface VisitorClientToServer extends AlertCommands {
   /** A session token for REST calls (uploads, attachments), and what became of the user token. */
   'session:get': Command<Empty, CustomerSessionDTO>;
   /** The site's categories and whether any agent is online (no agent: offer the ticket form). */
@@ -97,13 +108,6 @@ export interface VisitorClientToServer {
   'ticket:create': Command<CreateTicketInput, SyncResult>;
   /** "My tickets", newest activity first: a logged-in user's across devices, else this visitor's (a guest: the one ticket). */
   'tickets:list': Command<CustomerTicketListInput, ConversationDTO[]>;
-  /** Alert settings of the signed-in user (logged-in customers, agents) and the VAPID key to subscribe with. */
-  'alerts:get': Command<Empty, AlertSettingsDTO>;
-  /** Turns email or push alerts on or off. */
-  'alerts:set': Command<AlertSettingsInput, AlertSettingsDTO>;
-  /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
-  'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
-  'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
   /**
    * Rates a chat once an agent took it (or it ended): 1 terrible … 5 fantastic, optional comment.
    * Rating again replaces the rating; agents get `conversation:updated`.
@@ -126,7 +130,7 @@ export interface VisitorServerToClient {
   'site:config': (config: SiteConfigDTO) => void;
 }
 
-export interface AgentClientToServer {
+export interface AgentClientToServer extends AlertCommands {
   /** Joins the live queue and returns the waiting chats and the agent's own. */
   'queue:list': Command<Empty, QueueSnapshot>;
   /** Takes a queued chat; exactly one of several agents racing for it wins, the rest get CONFLICT. */
@@ -152,13 +156,6 @@ export interface AgentClientToServer {
   'notes:list': Command<ConversationRef, NoteDTO[]>;
   /** An internal note; a resend with the same clientId returns the first. */
   'note:add': Command<AddNoteInput, NoteDTO>;
-  /** Alert settings of the signed-in user (logged-in customers, agents) and the VAPID key to subscribe with. */
-  'alerts:get': Command<Empty, AlertSettingsDTO>;
-  /** Turns email or push alerts on or off. */
-  'alerts:set': Command<AlertSettingsInput, AlertSettingsDTO>;
-  /** Stores this browser's push subscription for the signed-in user (again: the same endpoint is stored once). */
-  'push:subscribe': Command<PushSubscribeInput, AlertSettingsDTO>;
-  'push:unsubscribe': Command<PushUnsubscribeInput, AlertSettingsDTO>;
   /** Average rating per agent over the last 90 days: an agent gets their own, an admin every agent's. */
   'ratings:summary': Command<Empty, AgentRatingDTO[]>;
   /**

@@ -9,8 +9,8 @@
  */
 import type { AlertSettingsDTO } from '../../shared/alerts.js';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { Ack } from '../../shared/events.js';
-import type { AlertSettingsInput, PushSubscribeInput, PushSubscriptionInput, PushUnsubscribeInput } from '../../shared/schemas/alerts.js';
+import type { Ack, AlertCommands, PayloadOf } from '../../shared/events.js';
+import type { PushSubscriptionInput } from '../../shared/schemas/alerts.js';
 
 /** This browser: subscribed, not subscribed, notifications blocked, or no web push at all. */
 export type PushState = 'on' | 'off' | 'denied' | 'unsupported';
@@ -29,14 +29,10 @@ export class PushError extends Error {
   }
 }
 
-interface AlertCommands {
-  'push:subscribe': PushSubscribeInput;
-  'push:unsubscribe': PushUnsubscribeInput;
-  'alerts:set': AlertSettingsInput;
-}
+type SentCommand = 'push:subscribe' | 'push:unsubscribe' | 'alerts:set';
 
 /** Sends one alert command; the customer page and the widget pass their own socket's request. */
-export type AlertSend = <E extends keyof AlertCommands>(event: E, payload: AlertCommands[E]) => Promise<Ack<AlertSettingsDTO>>;
+export type AlertSend = <E extends SentCommand>(event: E, payload: PayloadOf<AlertCommands, E>) => Promise<Ack<AlertSettingsDTO>>;
 
 /** How long registering and subscribing may take (not the permission prompt: people read it). */
 export const PUSH_TIMEOUT_MS = 15_000;

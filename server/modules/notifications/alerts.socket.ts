@@ -1,10 +1,11 @@
 /** Alert settings and push subscriptions, for logged-in customers and for agents. */
 import type { AlertSettingsDTO } from '../../../shared/alerts.js';
+import type { AlertCommands as AlertCommandsContract } from '../../../shared/events.js';
 import { forbidden } from '../../http/errors.js';
 import type { AgentHandlers, AgentSocket, VisitorHandlers, VisitorSocket } from '../../realtime/io.js';
 import { agentOwner, userOwner, type AlertSettings } from './alert-settings.js';
 
-type AlertCommands = 'alerts:get' | 'alerts:set' | 'push:subscribe' | 'push:unsubscribe';
+type AlertCommands = keyof AlertCommandsContract;
 
 interface Deps {
   settings: AlertSettings;

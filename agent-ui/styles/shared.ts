@@ -160,4 +160,21 @@ export const cardPageStyles = css`
     border: 1px solid var(--ah-border);
     box-shadow: var(--ah-shadow);
   }
+  form {
+    display: grid;
+    gap: 1rem;
+  }
+  .field {
+    display: grid;
+    gap: 0.35rem;
+  }
+  label {
+    font-size: 0.875rem;
+    font-weight: 550;
+  }
+  input {
+    font-size: 0.9375rem;
+    padding: 0.6rem 0.75rem;
+    background: var(--ah-surface);
+  }
 `;

@@ -38,23 +38,6 @@ export class InviteAccept extends LitElement {
         color: var(--ah-text-muted);
         font-size: 0.9rem;
       }
-      form {
-        display: grid;
-        gap: 1rem;
-      }
-      .field {
-        display: grid;
-        gap: 0.35rem;
-      }
-      label {
-        font-size: 0.875rem;
-        font-weight: 550;
-      }
-      input {
-        font-size: 0.9375rem;
-        padding: 0.6rem 0.75rem;
-        background: var(--ah-surface);
-      }
       [aria-invalid='true'] {
         border-color: var(--ah-danger);
       }

@@ -47,23 +47,6 @@ export class LoginView extends LitElement {
         color: var(--ah-text-muted);
         font-size: 0.875rem;
       }
-      form {
-        display: grid;
-        gap: 1rem;
-      }
-      .field {
-        display: grid;
-        gap: 0.35rem;
-      }
-      label {
-        font-size: 0.875rem;
-        font-weight: 550;
-      }
-      input {
-        font-size: 0.9375rem;
-        padding: 0.6rem 0.75rem;
-        background: var(--ah-surface);
-      }
       input:focus-visible {
         outline: 2px solid var(--ah-focus);
         outline-offset: 0;

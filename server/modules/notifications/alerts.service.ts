@@ -99,14 +99,7 @@ export class AlertsService {
       recipient: null,
       mail: null,
       push: null,
-      dueAt: new Date(now + delayMs),
-      createdAt: new Date(now),
-      finishedAt: null,
-      attempts: 0,
-      maxAttempts: this.d.maxAttempts,
-      lastError: null,
-      outcome: null,
-      takeovers: 0,
+      ...this.fresh(new Date(now), new Date(now + delayMs)),
     });
     const s = m.system;
     if (s?.kind === 'chat.started') return [job('queue', 0)];
@@ -229,15 +222,13 @@ export class AlertsService {
       group: null,
       audience: lead.audience,
       coalescedInto: null,
-      dueAt: now,
-      createdAt: now,
-      finishedAt: null,
-      attempts: 0,
-      maxAttempts: this.d.maxAttempts,
-      lastError: null,
-      outcome: null,
-      takeovers: 0,
+      ...this.fresh(now, now),
     };
+  }
+
+  /** A job that has not run yet. */
+  private fresh(createdAt: Date, dueAt: Date): Pick<AlertJobDoc, 'dueAt' | 'createdAt' | 'finishedAt' | 'attempts' | 'maxAttempts' | 'lastError' | 'outcome' | 'takeovers'> {
+    return { dueAt, createdAt, finishedAt: null, attempts: 0, maxAttempts: this.d.maxAttempts, lastError: null, outcome: null, takeovers: 0 };
   }
 
   private async createdDeliveries(lead: AlertJobDoc, conv: ConversationDoc): Promise<AlertJobDoc[]> {

@@ -15,6 +15,8 @@ import type { CustomerSessions } from './modules/customers/customer-identity.js'
 import type { GuestAccess } from './modules/guests/guest-access.js';
 import { customerRoutes } from './modules/guests/guests.routes.js';
 import { alertRoutes } from './modules/notifications/alerts.routes.js';
+import { officialRoutes } from './modules/official/official.routes.js';
+import type { OfficialService } from './modules/official/official.service.js';
 import type { AlertsService } from './modules/notifications/alerts.service.js';
 import type { AlertJobModel } from './modules/notifications/alert-job.model.js';
 import { siteRoutes } from './modules/sites/sites.routes.js';
@@ -33,6 +35,7 @@ export interface AppDeps {
   uploads: UploadsService;
   alerts: { jobs: AlertJobModel; service: AlertsService; maxAttempts: number };
   admin: { service: AdminService; teams: TeamsService };
+  official: OfficialService;
   log: Logger;
   webDir: string;
   publicUrl: () => string;
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/auth', inviteRoutes(deps.admin.service));
   app.use('/api/admin', agentOnly, requireAdmin, adminRoutes(deps.admin.service, deps.admin.teams));
   app.use('/api/admin', agentOnly, requireAdmin, siteRoutes(deps.sites), alertRoutes(deps.alerts.jobs, deps.alerts.service.worker, deps.alerts.maxAttempts));
+  app.use('/api/admin', agentOnly, requireAdmin, officialRoutes(deps.official));
   app.use('/api', uploadRoutes(deps.uploads, requireActor(deps.auth, deps.sessions)));
   app.use('/api', customerRoutes(deps.guests, deps.sites, deps.sessions));
   app.use('/api', notFoundHandler());

@@ -60,6 +60,10 @@ const envSchema = z
     AGENT_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
     /** An online agent without activity in the agent UI this long counts as away (and gets no new chats). */
     AGENT_AWAY_AFTER_MINUTES: z.coerce.number().min(0.01).max(24 * 60).default(10),
+    /** Product feedback one visitor may send per hour (the widget's "Feedback"). */
+    FEEDBACK_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+    /** Official-channel checks one visitor may make per minute, so the list cannot be mined by guessing. */
+    OFFICIAL_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   })
   .refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together',
@@ -97,6 +101,7 @@ export interface Config {
   };
   outbox: { maxAttempts: number; retryBaseMs: number; leaseMs: number; pollMs: number };
   presence: { heartbeatMs: number; awayAfterMs: number };
+  visitorLimits: { feedbackPerHour: number; officialChecksPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollMs: e.OUTBOX_POLL_MS,
     },
     presence: { heartbeatMs: Math.round(e.AGENT_HEARTBEAT_SECONDS * 1000), awayAfterMs: Math.round(e.AGENT_AWAY_AFTER_MINUTES * 60_000) },
+    visitorLimits: { feedbackPerHour: e.FEEDBACK_PER_HOUR, officialChecksPerMinute: e.OFFICIAL_CHECKS_PER_MINUTE },
   };
 }
 

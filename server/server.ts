@@ -33,6 +33,12 @@ import { ratingAgentHandlers, ratingVisitorHandlers } from './modules/ratings/ra
 import { RatingsService } from './modules/ratings/ratings.service.js';
 import { TranscriptsService } from './modules/ratings/transcripts.service.js';
 import { readBroadcaster, workspaceAgentHandlers } from './modules/workspace/workspace.socket.js';
+import { feedbackAgentHandlers, feedbackBroadcaster, feedbackVisitorHandlers } from './modules/feedback/feedback.socket.js';
+import { FeedbackService } from './modules/feedback/feedback.service.js';
+import { officialVisitorHandlers } from './modules/official/official.socket.js';
+import { OfficialService } from './modules/official/official.service.js';
+import { receiptBroadcaster, receiptVisitorHandlers } from './modules/receipts/receipts.socket.js';
+import { ReceiptsService } from './modules/receipts/receipts.service.js';
 import { WorkspaceService } from './modules/workspace/workspace.service.js';
 import { agentEventSchemas, visitorEventSchemas } from '../shared/schemas/index.js';
 import type { AgentClientToServer, VisitorClientToServer } from '../shared/events.js';
@@ -134,6 +140,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     conversations.ticketHooks = tickets;
     conversations.attachments = uploads;
     conversations.alerts = alerts;
+    conversations.forms = sites;
+    const receipts = new ReceiptsService({ receipts: models.ReadReceipt, chats: conversations, events: receiptBroadcaster(visitors, agents) });
+    conversations.receipts = receipts;
     const routing = createRouting({ models, claims, chats: conversations, notes: tickets, sites, visitors, agents, presence: config.presence, log: log.child({ module: 'routing' }) });
     const rosterLocks = new DocLocks();
     const teams = new TeamsService(models.Team, models.Agent, rosterLocks);
@@ -150,8 +159,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       disconnectAgent: (id) => agents.in(rooms.agent(id)).disconnectSockets(true),
       log: log.child({ module: 'admin' }),
     });
+    const official = new OfficialService({ channels: models.OfficialChannel, limiter, checksPerMinute: config.visitorLimits.officialChecksPerMinute });
     app = createApp({
       admin: { service: admin, teams },
+      official,
       store,
       auth,
       sessions,
@@ -174,16 +185,27 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       transcripts: new TranscriptsService({ chats: conversations, messages: models.Message, limiter, mailer, log: log.child({ module: 'transcripts' }) }),
     };
     const cannedDeps = { canned: new CannedService(models.CannedReply, cannedBroadcaster(agents)) };
+    const feedbackDeps = {
+      feedback: new FeedbackService({
+        feedback: models.Feedback,
+        attachments: models.Attachment,
+        conversations: models.Conversation,
+        claims,
+        limiter,
+        perHour: config.visitorLimits.feedbackPerHour,
+        events: feedbackBroadcaster(agents),
+      }),
+    };
     const workspaceDeps = {
-      workspace: new WorkspaceService({ conversations: models.Conversation, messages: models.Message, reads: models.ReadMarker, chats: conversations, events: readBroadcaster(agents) }),
+      workspace: new WorkspaceService({ conversations: models.Conversation, messages: models.Message, reads: models.ReadMarker, chats: conversations, events: readBroadcaster(agents), receipts }),
     };
     visitors.on('connection', (socket) => {
-      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps), ...ratingVisitorHandlers(socket, ratingDeps) };
+      const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps), ...ratingVisitorHandlers(socket, ratingDeps), ...receiptVisitorHandlers(socket, { receipts }), ...feedbackVisitorHandlers(socket, feedbackDeps), ...officialVisitorHandlers(socket, { official }) };
       bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));
     });
     const viewers = new ConversationViewers(agents, log.child({ module: 'collision' }));
     agents.on('connection', (socket) => {
-      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps), ...cannedAgentHandlers(socket, cannedDeps), ...workspaceAgentHandlers(socket, workspaceDeps), ...ratingAgentHandlers(socket, ratingDeps), ...routingAgentHandlers(socket, routing) };
+      const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps), ...cannedAgentHandlers(socket, cannedDeps), ...workspaceAgentHandlers(socket, workspaceDeps), ...ratingAgentHandlers(socket, ratingDeps), ...routingAgentHandlers(socket, routing), ...feedbackAgentHandlers(feedbackDeps) };
       // Collision warnings wrap the conversations module's `typing:set`: agent typing also reaches the other viewers.
       const withCollision = { ...handlers, ...collisionAgentHandlers(socket, { conversations, viewers }, handlers['typing:set']) };
       bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, withCollision, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));

@@ -34,6 +34,9 @@
  * - GET  /api/admin/alerts           ?state=&limit= -> AlertJobList: the alert outbox, newest first, with counts
  *                                    per state; failed deliveries stay listed with their last error.
  * - POST /api/admin/alerts/:id/retry a failed job gets a fresh run of attempts -> AlertJobDTO
+ * - GET  /api/admin/official-channels ?siteKey= -> OfficialChannelDTO[] (shared/visitor-features.ts), sorted by kind and value
+ * - POST /api/admin/official-channels OfficialChannelInput -> OfficialChannelDTO (value normalised; a duplicate is CONFLICT)
+ * - DELETE /api/admin/official-channels/:id -> 204
  *
  * Pages
  * - /push-sw.js                      the service worker that shows web pushes (shared/alerts.ts PushPayload).
@@ -68,6 +71,8 @@ export const ADMIN_API = {
   agentInvite: (id: string) => `/api/admin/agents/${encodeURIComponent(id)}/invite`,
   teams: '/api/admin/teams',
   team: (id: string) => `/api/admin/teams/${encodeURIComponent(id)}`,
+  officialChannels: '/api/admin/official-channels',
+  officialChannel: (id: string) => `/api/admin/official-channels/${encodeURIComponent(id)}`,
   acceptInvite: '/api/auth/invite/accept',
 } as const;
 

@@ -14,6 +14,7 @@ import type { ErrorBody } from './errors.js';
 import type { Ack } from './events.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import type { AttachmentDTO, ConversationDTO, MessageDTO, SyncResult } from './types.js';
+import type { ReadReceiptsDTO } from './visitor-features.js';
 
 export interface StreamTransport {
   connected(): boolean;
@@ -39,6 +40,8 @@ export function newClientId(): string {
 export class ConversationStream {
   readonly conversationId: string;
   conversation: ConversationDTO | null = null;
+  /** How far the visitor and the agents have read (read receipts); null until a sync brought them. */
+  receipts: ReadReceiptsDTO | null = null;
   /** Delivered messages, ordered by seq, without gaps. */
   readonly messages: MessageDTO[] = [];
   private readonly early = new Map<number, MessageDTO>();
@@ -107,6 +110,16 @@ export class ConversationStream {
     this.emit();
   }
 
+  /** From a sync or a `receipts:changed` push: keeps the higher of each mark, as the server does. */
+  updateReceipts(receipts: ReadReceiptsDTO): void {
+    const old = this.receipts;
+    if (receipts.conversationId !== this.conversationId || (old && old.visitorSeq >= receipts.visitorSeq && old.agentSeq >= receipts.agentSeq)) return;
+    this.receipts = old
+      ? { ...receipts, visitorSeq: Math.max(old.visitorSeq, receipts.visitorSeq), agentSeq: Math.max(old.agentSeq, receipts.agentSeq) }
+      : receipts;
+    this.emit();
+  }
+
   /**
    * Fetches everything after lastSeq, page by page. Call after every (re)connect; concurrent calls
    * share one run, and a call during a run schedules one more so nothing is missed.
@@ -125,6 +138,7 @@ export class ConversationStream {
             const res = await this.transport.sync(this.conversationId, this.lastSeq);
             if (!res.ok) throw new StreamError(res.error);
             this.conversation = res.data.conversation;
+            this.updateReceipts(res.data.receipts);
             for (const m of res.data.messages) this.receive(m);
             if (!res.data.hasMore) break;
           }

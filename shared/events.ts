@@ -34,6 +34,8 @@ import type { CannedRef, LabelsInput, ReadInput, ReadsListInput, SaveCannedInput
 import type { CannedReplyDTO, ReadMarkerDTO } from './workspace.js';
 import type { ConversationViewInput } from './schemas/collision.js';
 import type { ViewersDTO } from './workspace.js';
+import type { FeedbackListInput, OfficialCheckInput, SendFeedbackInput, VisitorReadInput } from './schemas/visitor-features.js';
+import type { FeedbackDTO, FeedbackListResult, OfficialCheckResult, ReadReceiptsDTO } from './visitor-features.js';
 import type { PresenceSetInput, TransferInput } from './schemas/routing.js';
 import type { PresenceDTO, QueuePositionDTO, TeamDTO } from './workspace.js';
 import type {
@@ -118,6 +120,19 @@ export interface VisitorClientToServer extends AlertCommands {
    * has none (which is then kept on it). In the conversation's language; RATE_LIMITED after 3 an hour.
    */
   'conversation:transcript': Command<TranscriptInput, TranscriptSentDTO>;
+  /**
+   * The visitor has seen their conversation up to `seq` (raised only; sent while the panel is open
+   * and the page visible). The conversation's agents get `receipts:changed`.
+   */
+  'conversation:read': Command<VisitorReadInput, ReadReceiptsDTO>;
+  /**
+   * Product feedback (not about a chat): 1 terrible … 5 fantastic, a comment, screenshots uploaded
+   * first. A resend with the same clientId returns the first; RATE_LIMITED past FEEDBACK_PER_HOUR.
+   * Every agent gets `feedback:created`.
+   */
+  'feedback:send': Command<SendFeedbackInput, FeedbackDTO>;
+  /** Is this address or account really the site's? Checked against the list admins keep. */
+  'official:check': Command<OfficialCheckInput, OfficialCheckResult>;
 }
 
 export interface VisitorServerToClient {
@@ -128,6 +143,8 @@ export interface VisitorServerToClient {
   'queue:position': (position: QueuePositionDTO) => void;
   /** To a site's visitors whenever what the widget should offer changes (agents came or went, opening hours). */
   'site:config': (config: SiteConfigDTO) => void;
+  /** An agent read further into the visitor's conversation (or the visitor did, in another tab). */
+  'receipts:changed': (receipts: ReadReceiptsDTO) => void;
 }
 
 export interface AgentClientToServer extends AlertCommands {
@@ -170,7 +187,10 @@ export interface AgentClientToServer extends AlertCommands {
   'canned:delete': Command<CannedRef, null>;
   /** Replaces a conversation's labels (lower-cased); every agent who sees it gets `conversation:updated`. */
   'conversation:labels': Command<LabelsInput, ConversationDTO>;
-  /** The agent has seen the conversation up to `seq` (only ever raised); the agent's other tabs get `reads:changed`. */
+  /**
+   * The agent has seen the conversation up to `seq` (only ever raised); the agent's other tabs get
+   * `reads:changed`, and the conversation's visitor `receipts:changed` (read receipts).
+   */
   'conversation:read': Command<ReadInput, null>;
   /** The asking agent's read marker and unread count per conversation asked about (unknown ids left out). */
   'reads:list': Command<ReadsListInput, ReadMarkerDTO[]>;
@@ -188,6 +208,8 @@ export interface AgentClientToServer extends AlertCommands {
    */
   'conversation:transfer': Command<TransferInput, ConversationDTO>;
   'teams:list': Command<Empty, TeamDTO[]>;
+  /** Product feedback from visitors, newest first, with the average over all of it. */
+  'feedback:list': Command<FeedbackListInput, FeedbackListResult>;
 }
 
 export interface AgentServerToClient {
@@ -205,4 +227,8 @@ export interface AgentServerToClient {
   'conversation:viewers': (viewers: ViewersDTO) => void;
   /** To every agent: an agent's status or load changed. */
   'presence:changed': (presence: PresenceDTO) => void;
+  /** To agents with the conversation open: how far its visitor and its agents have read. */
+  'receipts:changed': (receipts: ReadReceiptsDTO) => void;
+  /** To every agent: a visitor sent product feedback. */
+  'feedback:created': (feedback: FeedbackDTO) => void;
 }

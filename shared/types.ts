@@ -1,6 +1,7 @@
 /** Data shapes that cross the wire. Dates are ISO strings. */
 import type { Locale } from './schemas/common.js';
 import type { RatingDTO, WidgetSettings } from './workspace.js';
+import type { ReadReceiptsDTO } from './visitor-features.js';
 import type { TicketPriority, TicketStatus } from './tickets.js';
 
 export type { Locale, TicketPriority, TicketStatus };
@@ -17,8 +18,10 @@ export interface AgentDTO {
 export interface ConversationDTO {
   id: string;
   status: ConversationStatus;
-  visitor: { id: string; name: string | null; email: string | null };
+  /** `fields`: the answers to the site's own pre-chat questions, by key (WidgetSettings.prechat). */
+  visitor: { id: string; name: string | null; email: string | null; fields: Record<string, string> };
   agent: { id: string; name: string } | null;
+  /** The visitor's language when the chat started: routing prefers agents who speak it; mails use it. */
   locale: Locale;
   pageUrl: string | null;
   /** The highest sequence number in the stream. */
@@ -171,6 +174,8 @@ export interface SyncResult {
   messages: MessageDTO[];
   /** True when more messages follow this page: ask again from the last seq. */
   hasMore: boolean;
+  /** How far the visitor and the agents have read (read receipts). */
+  receipts: ReadReceiptsDTO;
 }
 
 export interface TypingDTO {

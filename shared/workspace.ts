@@ -5,6 +5,7 @@
  */
 import type { Locale } from './schemas/common.js';
 import type { AgentDTO } from './types.js';
+import type { PrechatSettings } from './visitor-features.js';
 
 export const AGENT_STATUSES = ['online', 'away', 'offline'] as const;
 /** online: takes chats; away: signed in, takes none (chosen, or idle too long); offline: no live session. */
@@ -76,6 +77,8 @@ export interface WidgetSettings {
   offlineMessage: Partial<Record<Locale, string>>;
   /** Languages the widget offers; empty: all. */
   languages: Locale[];
+  /** The chat form: whether it asks for name and email, and the site's own questions. */
+  prechat: PrechatSettings;
 }
 
 /** A waiting chat's place, sent to its visitor live (`queue:position`) whenever it changes. */

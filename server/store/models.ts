@@ -14,6 +14,9 @@ import { counterModel } from '../modules/tickets/ticket-numbers.js';
 import { attachmentModel } from '../modules/uploads/attachment.model.js';
 import { visitorModel } from '../modules/visitors/visitor.model.js';
 import { readMarkerModel } from '../modules/workspace/read-marker.model.js';
+import { readReceiptModel } from '../modules/receipts/read-receipt.model.js';
+import { feedbackModel } from '../modules/feedback/feedback.model.js';
+import { officialChannelModel } from '../modules/official/official-channel.model.js';
 import { claimModel } from './claims.js';
 import { rateModel } from './rate-limiter.js';
 
@@ -40,6 +43,9 @@ function bindModels(conn: Connection) {
     AgentState: agentStateModel(conn),
     CannedReply: cannedReplyModel(conn),
     ReadMarker: readMarkerModel(conn),
+    Feedback: feedbackModel(conn),
+    OfficialChannel: officialChannelModel(conn),
+    ReadReceipt: readReceiptModel(conn),
   };
 }
 

@@ -4,6 +4,9 @@
  * misspelt field is a VALIDATION error rather than silently ignored.
  */
 import { z } from 'zod';
+import { accentText, MIN_TEXT_CONTRAST } from '../colors.js';
+import { DEFAULT_PRECHAT } from '../visitor-features.js';
+import { prechatSettingsInput } from './visitor-features.js';
 import { MAX_NAME_LENGTH } from '../limits.js';
 import { ROUTING_MODES, WEEKDAYS, type BusinessHours, type OpeningInterval, type Weekday } from '../workspace.js';
 import { email, locale, LOCALES, objectId } from './common.js';
@@ -149,11 +152,16 @@ export const widgetSettingsInput = z
       .string()
       .trim()
       .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb')
-      .transform((c) => c.toLowerCase()),
+      .transform((c) => c.toLowerCase())
+      .refine((c) => accentText(c).contrast >= MIN_TEXT_CONTRAST, {
+        message: `is hard to read text on: neither white nor dark text reaches ${MIN_TEXT_CONTRAST}:1 on it (WCAG AA); pick a darker or a lighter shade`,
+      }),
     position: z.enum(['left', 'right']),
     greeting: perLocaleText,
     offlineMessage: perLocaleText,
     languages: z.array(locale).max(LOCALES.length).transform(unique),
+    /** Absent: as before (the built-in form, DEFAULT_PRECHAT). */
+    prechat: prechatSettingsInput.default(DEFAULT_PRECHAT),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../limits.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '../tickets.js';
 import { clientId, email, empty, locale, objectId, personName } from './common.js';
+import { prechatValues } from './visitor-features.js';
 
 /** Ids from POST /api/uploads, sent along with a message. */
 export const attachmentIds = z
@@ -18,6 +19,8 @@ export const startConversationInput = z
     locale: locale.optional(),
     /** Where the visitor started the chat; shown to the agent. */
     pageUrl: z.string().max(2000).optional(),
+    /** Answers to the site's own pre-chat questions; the server checks them against the site's form. */
+    fields: prechatValues.optional(),
   })
   .strict();
 

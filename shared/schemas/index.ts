@@ -5,6 +5,7 @@ import { rateInput, transcriptInput } from './ratings.js';
 import { cannedRef, labelsInput, readInput, readsListInput, saveCannedInput, searchInput } from './canned.js';
 import { conversationViewInput } from './collision.js';
 import { presenceSetInput, transferInput } from './routing.js';
+import { feedbackListInput, officialCheckInput, sendFeedbackInput, visitorReadInput } from './visitor-features.js';
 import { agentEndInput, conversationRef, empty, sendMessageInput, startConversationInput, syncInput, typingInput } from './conversations.js';
 import {
   addNoteInput,
@@ -25,6 +26,7 @@ export * from './conversations.js';
 export * from './ratings.js';
 export * from './routing.js';
 export * from './tickets.js';
+export * from './visitor-features.js';
 
 /** The schema of every inbound event: the server validates each payload against these before a handler runs. */
 export const visitorEventSchemas = {
@@ -45,6 +47,9 @@ export const visitorEventSchemas = {
   'push:unsubscribe': pushUnsubscribeInput,
   'conversation:rate': rateInput,
   'conversation:transcript': transcriptInput,
+  'conversation:read': visitorReadInput,
+  'feedback:send': sendFeedbackInput,
+  'official:check': officialCheckInput,
 } satisfies Record<keyof VisitorClientToServer, z.ZodType>;
 
 export const agentEventSchemas = {
@@ -79,4 +84,5 @@ export const agentEventSchemas = {
   'presence:list': empty,
   'conversation:transfer': transferInput,
   'teams:list': empty,
+  'feedback:list': feedbackListInput,
 } satisfies Record<keyof AgentClientToServer, z.ZodType>;

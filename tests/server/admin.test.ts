@@ -322,6 +322,8 @@ describe('site settings', () => {
       [{ businessHours: { ...hours, days: { funday: [] } } }, /funday|Unrecognized/],
       [{ widget: { color: 'blue', position: 'right', greeting: {}, offlineMessage: {}, languages: [] } }, /widget.color must be a colour/],
       [{ widget: { color: '#12345', position: 'right', greeting: {}, offlineMessage: {}, languages: [] } }, /colour/],
+      // Pure red: white text on it reaches 4.0:1, dark text 4.1:1; AA asks 4.5.
+      [{ widget: { color: '#ff0000', position: 'right', greeting: {}, offlineMessage: {}, languages: [] } }, /hard to read/],
       [{ widget: { color: '#123456', position: 'top', greeting: {}, offlineMessage: {}, languages: [] } }, /position/],
       [{ widget: { color: '#123456', position: 'left', greeting: { en: 'x'.repeat(501) }, offlineMessage: {}, languages: [] } }, /500/],
       [{ allowedOrigins: ['ftp://shop.example.com'] }, /allowedOrigins.0 must be an http\(s\) origin/],

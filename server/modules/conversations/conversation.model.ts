@@ -15,6 +15,8 @@ export interface ConversationDoc {
   visitorId: Types.ObjectId;
   visitorName: string | null;
   visitorEmail: string | null;
+  /** Answers to the site's own pre-chat questions, by field key; empty answers are not kept. */
+  visitorFields: Record<string, string>;
   /** The host site's id of a logged-in user, verified from its signed token. */
   customerUserId: string | null;
   locale: Locale;
@@ -77,6 +79,7 @@ export function conversationModel(conn: Connection): ConversationModel {
       visitorId: { type: Schema.Types.ObjectId, required: true, index: true },
       visitorName: { type: String, default: null },
       visitorEmail: { type: String, default: null, index: true },
+      visitorFields: { type: Schema.Types.Mixed, default: () => ({}) },
       customerUserId: { type: String, default: null, index: true },
       locale: { type: String, required: true },
       pageUrl: { type: String, default: null },
@@ -124,7 +127,7 @@ export function toConversationDTO(c: ConversationDoc, audience: Audience = 'agen
   return {
     id: c._id.toHexString(),
     status: c.status,
-    visitor: { id: c.visitorId.toHexString(), name: c.visitorName, email: c.visitorEmail },
+    visitor: { id: c.visitorId.toHexString(), name: c.visitorName, email: c.visitorEmail, fields: c.visitorFields ?? {} },
     agent: c.agentId ? { id: c.agentId.toHexString(), name: c.agentName ?? '' } : null,
     locale: c.locale,
     pageUrl: c.pageUrl,

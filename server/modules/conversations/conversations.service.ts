@@ -10,7 +10,9 @@
 import { Types, type UpdateQuery } from 'mongoose';
 import type { AttachmentDTO, Locale, SystemEvent, ConversationDTO, MessageDTO, QueueSnapshot, SyncResult } from '../../../shared/types.js';
 import { SYNC_PAGE_SIZE } from '../../../shared/limits.js';
+import type { ReadReceiptsDTO } from '../../../shared/visitor-features.js';
 import type { StartConversationInput, SyncInput } from '../../../shared/schemas/index.js';
+import { DEFAULT_PRECHAT, type PrechatSettings } from '../../../shared/visitor-features.js';
 import { AppError, forbidden, isConflict, notFound } from '../../http/errors.js';
 import type { Claims } from '../../store/claims.js';
 import { DocLocks } from '../../store/doc-locks.js';
@@ -18,6 +20,7 @@ import type { AgentPrincipal } from '../auth/auth.service.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
 import { toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
 import { toMessageDTO, type MessageModel } from './message.model.js';
+import { checkPrechat } from './prechat-answers.js';
 
 export type Actor = { kind: 'visitor'; customer: CustomerPrincipal } | { kind: 'agent'; agent: AgentPrincipal };
 
@@ -50,6 +53,11 @@ export interface RoutingHooks {
   releaseSlot(agentId: string, conversationId: string): Promise<void>;
   /** A chat was queued, assigned, ended or left the queue: route the site's queue, tell its waiting visitors. */
   changed(conversation: ConversationDoc): void;
+}
+
+/** The chat form each site asks visitors to fill in; set by the sites module. */
+export interface PrechatForms {
+  prechat(siteKey: string): Promise<PrechatSettings>;
 }
 
 /** Turns uploaded files into a message's attachments; set by the uploads module. */
@@ -99,6 +107,10 @@ export class ConversationsService {
   attachments: AttachmentBinder | null = null;
   alerts: AlertRecorder | null = null;
   routing: RoutingHooks | null = null;
+  /** Read receipts for every page; set by the receipts module (without it, zeros). */
+  receipts: { get(conversationId: string): Promise<ReadReceiptsDTO> } | null = null;
+  /** The sites' chat forms; without it every site has the built-in one. */
+  forms: PrechatForms | null = null;
 
   constructor(
     private readonly conversations: ConversationModel,
@@ -120,6 +132,9 @@ export class ConversationsService {
   async start(customer: CustomerPrincipal, input: StartConversationInput & { locale?: Locale }): Promise<SyncResult> {
     if (!customer.visitorId) throw forbidden('Start a chat from the chat widget on the site');
     const visitorId = customer.visitorId;
+    // Checked before anything is stored or claimed: a refused form leaves no trace.
+    const form = (await this.forms?.prechat(customer.siteKey)) ?? DEFAULT_PRECHAT;
+    const answers = checkPrechat(form, input, customer.user);
     const openClaim = openChatKey(customer.siteKey, visitorId, customer.user?.id ?? null);
     for (let attempt = 0; attempt < 50; attempt++) {
       const id = new Types.ObjectId();
@@ -142,9 +157,9 @@ export class ConversationsService {
         siteKey: customer.siteKey,
         status: 'queued',
         visitorId: new Types.ObjectId(visitorId),
-        // What the host vouched for wins over what was typed in the form.
-        visitorName: customer.user?.name || input.name || null,
-        visitorEmail: customer.user?.email || input.email || null,
+        visitorName: answers.name,
+        visitorEmail: answers.email,
+        visitorFields: answers.fields,
         customerUserId: customer.user?.id ?? null,
         locale: input.locale ?? 'en',
         pageUrl: input.pageUrl ?? null,
@@ -372,13 +387,17 @@ export class ConversationsService {
   }
 
   async page(conv: ConversationDoc, afterSeq: number, audience: Audience): Promise<SyncResult> {
-    const docs = await this.messages
-      .find({ conversationId: conv._id, seq: { $gt: afterSeq } })
-      .sort({ seq: 1 })
-      .limit(SYNC_PAGE_SIZE + 1)
-      .lean();
+    const conversationId = conv._id.toHexString();
+    const [docs, receipts] = await Promise.all([
+      this.messages
+        .find({ conversationId: conv._id, seq: { $gt: afterSeq } })
+        .sort({ seq: 1 })
+        .limit(SYNC_PAGE_SIZE + 1)
+        .lean(),
+      this.receipts?.get(conversationId) ?? { conversationId, visitorSeq: 0, agentSeq: 0 },
+    ]);
     const hasMore = docs.length > SYNC_PAGE_SIZE;
-    return { conversation: toConversationDTO(conv, audience), messages: docs.slice(0, SYNC_PAGE_SIZE).map(toMessageDTO), hasMore };
+    return { conversation: toConversationDTO(conv, audience), messages: docs.slice(0, SYNC_PAGE_SIZE).map(toMessageDTO), hasMore, receipts };
   }
 
   async load(id: Types.ObjectId): Promise<ConversationDoc> {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { SiteDTO } from '../../../shared/api.js';
 import type { SiteSettings } from '../../../shared/schemas/admin.js';
 import type { CategoryDTO } from '../../../shared/types.js';
+import { DEFAULT_PRECHAT, type PrechatSettings } from '../../../shared/visitor-features.js';
 import { AppError, isConflict } from '../../http/errors.js';
 import { DocLocks } from '../../store/doc-locks.js';
 import type { SiteDoc, SiteModel } from './site.model.js';
@@ -43,8 +44,15 @@ export class SitesService {
         if (!site) throw err;
       }
     }
+    // Widget settings saved before the chat form existed lack it: theirs is the built-in form.
+    if (site.widget && !site.widget.prechat) site = { ...site, widget: { ...site.widget, prechat: DEFAULT_PRECHAT } };
     this.cache.set(siteKey, { site, at: Date.now() });
     return site;
+  }
+
+  /** The site's chat form (the built-in one when the site has no widget settings). */
+  async prechat(siteKey: string): Promise<PrechatSettings> {
+    return (await this.get(siteKey)).widget?.prechat ?? DEFAULT_PRECHAT;
   }
 
   async categories(siteKey: string): Promise<CategoryDTO[]> {

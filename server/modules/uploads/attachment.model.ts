@@ -7,6 +7,8 @@ export interface AttachmentDoc {
   uploaderKey: string;
   /** Null until sent with a message; then it is served to that conversation's participants. */
   conversationId: Types.ObjectId | null;
+  /** Set once it is a screenshot of product feedback (modules/feedback): it can then go in no message. */
+  feedbackId?: Types.ObjectId | null;
   name: string;
   size: number;
   type: string;
@@ -23,6 +25,7 @@ export function attachmentModel(conn: Connection): AttachmentModel {
     {
       uploaderKey: { type: String, required: true },
       conversationId: { type: Schema.Types.ObjectId, default: null, index: true },
+      feedbackId: { type: Schema.Types.ObjectId, default: null },
       name: { type: String, required: true },
       size: { type: Number, required: true },
       type: { type: String, required: true },

@@ -67,7 +67,7 @@ export class UploadsService implements AttachmentBinder {
     const result: AttachmentDTO[] = [];
     for (const id of ids) {
       const doc = byId.get(id);
-      const usable = doc && doc.uploaderKey === uploaderKey && (!doc.conversationId || doc.conversationId.toHexString() === conversationId);
+      const usable = doc && doc.uploaderKey === uploaderKey && !doc.feedbackId && (!doc.conversationId || doc.conversationId.toHexString() === conversationId);
       if (!usable) throw new AppError('VALIDATION', `Invalid input: attachment ${id} is not one of your uploads, or was sent elsewhere`, [{ path: 'attachmentIds', message: 'unknown attachment' }]);
       result.push(toAttachmentDTO(doc));
     }

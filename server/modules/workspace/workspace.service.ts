@@ -47,6 +47,8 @@ export class WorkspaceService {
       reads: ReadMarkerModel;
       chats: ConversationsService;
       events: ReadEvents;
+      /** The conversation's shared "seen by an agent" mark (read receipts), raised with the agent's own marker. */
+      receipts?: { agentRead(conversation: ConversationDoc, seq: number): Promise<unknown> };
     },
   ) {}
 
@@ -89,6 +91,8 @@ export class WorkspaceService {
       const stored = await this.deps.reads.findById(id).lean();
       return stored ? stored.seq : target;
     });
+    // Also when this agent's own marker stayed: the receipt is every agent's, and may lag it.
+    await this.deps.receipts?.agentRead(conv, target);
     if (raised !== null) {
       // Counted after the raise, so every tab gets the count that goes with the new marker.
       const [read] = await this.withUnread([conv._id], new Map([[conv._id.toHexString(), raised]]));

@@ -3,7 +3,8 @@
  * - `loaderConfig`: widget/loader.ts -> dist/widget/widget.js, the classic script a host site
  *   includes. It shows the bubble and nothing else; it must stay tiny and import nothing heavy.
  * - `widgetConfig`: widget/app/chat-app.ts -> dist/widget/app/chat-app.js, the Lit chat panel and
- *   its socket client, loaded by the loader on first open.
+ *   its socket client, loaded by the loader on first open; beside it a chunk per language and per
+ *   screen that is not needed at first (imported when shown: see widget/app/chat-panel.ts).
  * - `agentConfig`: the agent UI single-page app -> dist/agent, served under /agent/.
  * - `portalConfig`: the customers' ticket page (widget/portal) -> dist/portal, served under /tickets/.
  * - `pushWorkerConfig`: widget/push/push-sw.ts -> dist/push/push-sw.js, the push service worker
@@ -43,8 +44,15 @@ export const widgetConfig: InlineConfig = {
     target: 'es2022',
     minify: true,
     lib: { entry: 'widget/app/chat-app.ts', formats: ['es'], fileName: () => 'chat-app.js' },
-    // Library mode leaves whitespace in `es` output; the widget is shipped, not imported, so minify it fully.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: {
+      // Everything the first open needs goes in chat-app.js itself, one request, and the lazy chunks
+      // import what they share with it from there (it is always loaded before them). Library mode's
+      // default, 'strict', would move those shared modules out into extra chunks the first open
+      // then waits for. Only the loader imports the entry, and it uses `mount` alone.
+      preserveEntrySignatures: 'allow-extension',
+      // Library mode leaves whitespace in `es` output; the widget is shipped, not imported, so minify it fully.
+      output: { minify: true },
+    },
   },
 };
 

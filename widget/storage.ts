@@ -15,6 +15,16 @@ export function lookKey(siteKey: string): string {
   return `chat-hybrid:${siteKey}:look`;
 }
 
+/** The language the visitor picked in the panel's menu; it wins over `data-locale` until the host calls setLocale. */
+export function localeKey(siteKey: string): string {
+  return `chat-hybrid:${siteKey}:locale`;
+}
+
+/** `on` or `off`: the visitor's sound choice, which wins over the site's `data-sound`. */
+export function soundKey(siteKey: string): string {
+  return `chat-hybrid:${siteKey}:sound`;
+}
+
 export function readStorage(key: string): string | null {
   try {
     return localStorage.getItem(key);

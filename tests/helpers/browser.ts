@@ -25,14 +25,15 @@ export function watchErrors(page: Page): string[] {
 
 /**
  * A customer's site on another origin: `http://localhost:PORT/` while the chat server is reached
- * as 127.0.0.1, with a strict CSP that allows only the chat server.
+ * as 127.0.0.1, with a strict CSP that allows only the chat server, or the policy given.
  */
-export async function startHostSite(chatUrl: string, attrs = ''): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHostSite(chatUrl: string, attrs = '', csp?: string): Promise<{ url: string; close(): Promise<void> }> {
   const ws = chatUrl.replace(/^http/, 'ws');
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': `default-src 'self'; script-src 'self' ${chatUrl}; connect-src 'self' ${chatUrl} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:`,
+      'content-security-policy':
+        csp ?? `default-src 'self'; script-src 'self' ${chatUrl}; connect-src 'self' ${chatUrl} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:`,
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host shop</title></head>
 <body><h1>Host shop help page</h1><p>Questions? Use the chat.</p>

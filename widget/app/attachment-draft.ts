@@ -4,8 +4,11 @@ import type { AttachmentDTO } from '../../shared/types.js';
 import type { Translate } from '../i18n/index.js';
 import { attachIcon } from './icons.js';
 
-/** Uploads files (POST /api/uploads) and resolves to what the server stored; rejects when it failed. */
-export type Uploader = (files: readonly File[]) => Promise<AttachmentDTO[]>;
+/**
+ * Uploads files (POST /api/uploads) and resolves to what the server stored; rejects when it failed.
+ * Reports the bytes sent so far, when it can, to `onProgress`.
+ */
+export type Uploader = (files: readonly File[], onProgress?: (loaded: number, total: number) => void) => Promise<AttachmentDTO[]>;
 
 export interface AttachmentHost extends ReactiveControllerHost, HTMLElement {
   t: Translate;
@@ -34,6 +37,8 @@ export class AttachmentDraft {
   attachments: AttachmentDTO[] = [];
   /** Files being uploaded. */
   uploading = 0;
+  /** Uploads under way, one per batch added: the files' names and the share sent (undefined until known). */
+  uploads: { name: string; done?: number }[] = [];
   error = '';
 
   constructor(private readonly host: AttachmentHost) {}
@@ -50,14 +55,21 @@ export class AttachmentDraft {
       this.error = t('tooManyFiles', { max: String(MAX_ATTACHMENTS_PER_MESSAGE) });
     }
     if (this.error || !files.length) return this.host.requestUpdate();
+    const upload: (typeof this.uploads)[number] = { name: files.map((f) => f.name).join(', ') };
     this.uploading += files.length;
+    this.uploads = [...this.uploads, upload];
     this.host.requestUpdate();
     try {
-      this.attachments = [...this.attachments, ...(await this.host.upload(files))];
+      const added = await this.host.upload(files, (loaded, total) => {
+        upload.done = total ? loaded / total : undefined;
+        this.host.requestUpdate();
+      });
+      this.attachments = [...this.attachments, ...added];
     } catch {
       this.error = t('uploadFailed');
     }
     this.uploading -= files.length;
+    this.uploads = this.uploads.filter((u) => u != upload);
     this.host.requestUpdate();
   }
 
@@ -86,7 +98,12 @@ export class AttachmentDraft {
                 ><button type="button" aria-label=${t('removeFile', { name: a.name })} @click=${() => this.remove(a)}>×</button>
               </li>`,
           )}
-          ${this.uploading ? html`<li role="status">${t('uploading')}</li>` : nothing}
+          ${this.uploads.map(
+            (u) =>
+              html`<li role="status">
+                <span>${u.name}</span><progress aria-label=${`${t('uploading')} ${u.name}`} value=${u.done ?? nothing}></progress>
+              </li>`,
+          )}
         </ul>`
       : nothing}
     ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`;
@@ -155,6 +172,11 @@ export const attachmentStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  .chips progress {
+    width: 56px;
+    margin: 0 8px;
+    accent-color: var(--_accent);
   }
   .chips button {
     width: 26px;

@@ -3,7 +3,7 @@ import type { ErrorBody } from '../../shared/errors.js';
 import { MAX_EMAIL_LENGTH } from '../../shared/limits.js';
 import type { ConversationDTO } from '../../shared/types.js';
 import { MAX_RATING_COMMENT_LENGTH } from '../../shared/workspace.js';
-import type { Translate } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
 import { data, define, internal } from './define.js';
 import { sharedStyles } from './shared.styles.js';
 import type { VisitorClient } from './visitor-client.js';
@@ -18,7 +18,7 @@ declare global {
 const FACES = ['😖', '🙁', '😐', '🙂', '🤩'];
 
 /**
- * The end of a chat: "How was this chat?" on a five-point scale from terrible to fantastic (native
+ * The end of a chat (loaded with its own chunk when first shown, see the panel): "How was this chat?" on a five-point scale from terrible to fantastic (native
  * radios in a radiogroup, so arrow keys and screen readers treat them as one choice), a comment once
  * a score is picked, then thanks; and "Email me the transcript", which asks for an address only
  * when the chat has none. Focusing the element focuses its first control.
@@ -102,7 +102,8 @@ export class ChatEnd extends LitElement {
   /** The chat has no address: the transcript form shows a field for one. */
   private asking = false;
   private sentTo = '';
-  private error = '';
+  /** A key, so the text follows a change of language. */
+  private error: MessageKey | '' = '';
 
   protected override render() {
     const { t, busy } = this;
@@ -135,7 +136,7 @@ export class ChatEnd extends LitElement {
             : nothing}
           <button class="button" aria-disabled=${busy}>${t('transcript')}</button>
         </form>`}
-    ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`;
+    ${this.error ? html`<p class="error" role="alert">${t(this.error)}</p>` : nothing}`;
   }
 
   private async rate(event: SubmitEvent): Promise<void> {
@@ -155,7 +156,7 @@ export class ChatEnd extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector('input')?.focus();
     } else if (input && !input.checkValidity()) {
-      this.error = this.t('emailNeeded');
+      this.error = 'emailNeeded';
     } else {
       const sentTo = await this.run(() => this.client.transcript(input?.value.trim()));
       if (sentTo) this.sentTo = sentTo;
@@ -171,7 +172,7 @@ export class ChatEnd extends LitElement {
     this.busy = false;
     if (result && typeof result == 'object' && 'code' in result) {
       // Only an address can be invalid here; everything else (offline, too many transcripts) may work later.
-      this.error = this.t(result.code == 'VALIDATION' ? 'emailNeeded' : 'alertsFailed');
+      this.error = result.code == 'VALIDATION' ? 'emailNeeded' : 'alertsFailed';
       return;
     }
     return result as T;

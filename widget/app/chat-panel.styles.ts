@@ -54,6 +54,7 @@ export const panelStyles = css`
   }
 
   header {
+    position: relative;
     display: flex;
     align-items: center;
     gap: 8px;
@@ -103,6 +104,46 @@ export const panelStyles = css`
     background: rgb(255 255 255 / 0.16);
   }
 
+  .menu {
+    position: absolute;
+    top: calc(100% - 4px);
+    right: 8px;
+    z-index: 1;
+    display: grid;
+    min-width: 200px;
+    max-height: 70vh;
+    overflow-y: auto;
+    padding: 6px 0;
+    border: 1px solid var(--_border);
+    border-radius: 10px;
+    background: var(--_background);
+    color: var(--_text);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
+  }
+  .menu button {
+    display: flex;
+    gap: 8px;
+    padding: 8px 14px;
+    border: 0;
+    background: none;
+    text-align: start;
+  }
+  .menu button::before {
+    content: '';
+    width: 1em;
+  }
+  .menu [aria-checked='true']::before {
+    content: '✓' / '';
+  }
+  .menu button:hover,
+  .menu button:focus {
+    background: var(--_surface);
+  }
+  .menu [role='separator'] {
+    margin: 6px 0;
+    border-top: 1px solid var(--_border);
+  }
+
   .confirm {
     display: flex;
     flex-wrap: wrap;
@@ -148,7 +189,10 @@ export const panelStyles = css`
     min-height: 0;
   }
   chat-hybrid-messages,
-  chat-hybrid-form {
+  chat-hybrid-form,
+  chat-hybrid-tickets,
+  chat-hybrid-feedback,
+  chat-hybrid-official {
     flex: 1;
     min-height: 0;
   }

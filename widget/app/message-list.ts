@@ -162,6 +162,7 @@ export class MessageList extends LitElement {
     messages: data,
     pending: data,
     typing: {},
+    seen: data,
     locale: {},
     t: data,
     load: data,
@@ -171,6 +172,8 @@ export class MessageList extends LitElement {
   pending: readonly PendingMessage[] = [];
   /** "Anna is typing…", or empty. */
   typing = '';
+  /** An agent has seen the stream up to this seq: "Seen" goes under the visitor's newest message up to it. */
+  seen = 0;
   locale: Locale = 'en';
   t!: Translate;
   load!: AttachmentLoader;
@@ -210,16 +213,18 @@ export class MessageList extends LitElement {
   }
 
   protected override render() {
+    let seen = 0;
+    for (const m of this.messages) if (m.author.type == 'visitor' && m.seq <= this.seen) seen = m.seq;
     return html`
       <div class="log" role="log" aria-live="polite" aria-label=${this.t('messages')}>
-        ${this.messages.map((message, i) => this.renderMessage(message, this.messages[i - 1]))}
+        ${this.messages.map((message, i) => this.renderMessage(message, this.messages[i - 1], seen))}
       </div>
       <div class="outbox">${this.pending.map((item) => this.renderPending(item))}</div>
       ${this.typing ? html`<p class="typing">${this.typing}</p>` : nothing}
     `;
   }
 
-  private renderMessage(message: MessageDTO, previous: MessageDTO | undefined) {
+  private renderMessage(message: MessageDTO, previous: MessageDTO | undefined, seen: number) {
     const time = html`<time class="meta" datetime=${message.createdAt}>${this.formatTime(message.createdAt)}</time>`;
     if (message.author.type === 'system') {
       // Never the body: system messages are rendered in the visitor's language from their event.
@@ -229,7 +234,7 @@ export class MessageList extends LitElement {
     if (message.author.type === 'visitor') {
       return html`<div class="message mine">
         <span class="sr-only">${this.t('you')}:</span>
-        ${this.renderContent(message)} ${time}
+        ${this.renderContent(message)} ${time}${message.seq == seen ? html`<span class="meta">${this.t('seen')}</span>` : nothing}
       </div>`;
     }
     // Name an agent once per run of their messages; screen readers still hear it every time.

@@ -14,6 +14,7 @@ import type { AckOf as SharedAckOf, NAMESPACES, PayloadOf as SharedPayloadOf, Vi
 import { ACK_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '../../shared/limits.js';
 import type { StartConversationInput } from '../../shared/schemas/conversations.js';
 import type { CreateTicketInput, LeaveMessageInput } from '../../shared/schemas/tickets.js';
+import type { SendFeedbackInput } from '../../shared/schemas/visitor-features.js';
 import { DEFAULT_CATEGORIES, type TicketListFilter } from '../../shared/tickets.js';
 import type {
   AttachmentDTO,
@@ -25,6 +26,7 @@ import type {
   SyncResult,
   TypingDTO,
 } from '../../shared/types.js';
+import type { FeedbackDTO, OfficialCheckResult } from '../../shared/visitor-features.js';
 import type { QueuePositionDTO } from '../../shared/workspace.js';
 import { PushError, disablePush, enablePush, pushState, sent, type AlertSend, type PushState } from '../push/subscribe.js';
 import { VISITOR_TOKEN_KEY, conversationKey, readStorage, writeStorage } from '../storage.js';
@@ -53,6 +55,7 @@ export type ChatPhase = 'connecting' | 'prechat' | 'chat' | 'tickets';
 export interface VisitorClientOptions {
   serverUrl: string;
   siteKey: string;
+  /** The visitor's language, changed when they switch: the next chat, ticket or feedback carries it. */
   locale: Locale;
   /** The host site's signed token for its logged-in user, sent in the handshake. */
   userToken?: string;
@@ -63,6 +66,8 @@ export interface VisitorClientOptions {
 export interface StartInput {
   name?: string;
   email?: string;
+  /** Answers to the site's own pre-chat questions, by key. */
+  fields?: Record<string, string>;
 }
 
 export class VisitorClient {
@@ -106,6 +111,8 @@ export class VisitorClient {
   private epoch = 0;
   /** Agent messages up to this seq count as seen. */
   private readSeq = 0;
+  /** A `conversation:read` is on its way. */
+  private reading = false;
   private storedConversationId: string | null;
   private unsubscribeStream: (() => void) | null = null;
   private typingSentAt = 0;
@@ -122,10 +129,8 @@ export class VisitorClient {
   constructor(options: VisitorClientOptions) {
     this.options = options;
     this.storedConversationId = readStorage(conversationKey(options.siteKey));
-    const auth: VisitorAuth = { visitorToken: visitorToken(), siteKey: options.siteKey };
-    if (options.userToken) auth.userToken = options.userToken;
     this.socket = io(options.serverUrl.replace(/\/+$/, '') + VISITOR_NAMESPACE, {
-      auth,
+      auth: handshake(options),
       transports: ['websocket', 'polling'],
       autoConnect: false,
     });
@@ -137,12 +142,43 @@ export class VisitorClient {
     this.socket.on('typing:changed', (typing) => this.onTyping(typing));
     this.socket.on('queue:position', (queue) => this.set({ queue }));
     this.socket.on('site:config', (config) => this.set({ config }));
+    this.socket.on('receipts:changed', (receipts) => this.stream?.updateReceipts(receipts));
   }
 
   /** Calls `listener` after any change to what the client shows. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` with every message the server pushes as it is written (never the history). */
+  onLive(listener: (message: MessageDTO) => void): void {
+    this.socket.on('message:created', listener);
+  }
+
+  /**
+   * Another host user (their signed token), or none (null: logged out). Reconnects as them, which
+   * loads the session, the start screen's ticket and the list again. Logging out also forgets this
+   * browser's conversation and visitor token, so whoever uses the browser next does not see it.
+   */
+  identify(userToken: string | null): void {
+    const { options } = this;
+    if (userToken && userToken === options.userToken) return;
+    options.userToken = userToken || undefined;
+    if (!userToken) {
+      writeStorage(VISITOR_TOKEN_KEY, null);
+      this.lastVisitor = { name: '', email: '' };
+      this.openTicket = null;
+      this.dropStream();
+      writeStorage(conversationKey(options.siteKey), (this.storedConversationId = null));
+      this.phase = 'connecting';
+    }
+    this.session = null;
+    this.sessionRequest = null;
+    this.alerts = null;
+    this.identityWarned = false;
+    this.socket.auth = handshake(options);
+    this.socket.disconnect().connect();
   }
 
   connect(): void {
@@ -189,6 +225,18 @@ export class VisitorClient {
     if (!res.ok) return res.error;
     stream.updateConversation(res.data);
     return res.data;
+  }
+
+  /** Product feedback (not about a chat). Pass the same `clientId` when sending again after a failure, so a resend returns the first. */
+  async sendFeedback(input: Omit<SendFeedbackInput, 'locale' | 'pageUrl'>): Promise<ErrorBody | FeedbackDTO> {
+    const res = await this.request('feedback:send', { ...input, locale: this.options.locale, pageUrl: pageUrl() });
+    return res.ok ? res.data : res.error;
+  }
+
+  /** Is this address or account one of the site's official channels? */
+  async checkOfficial(value: string): Promise<ErrorBody | OfficialCheckResult> {
+    const res = await this.request('official:check', { value });
+    return res.ok ? res.data : res.error;
   }
 
   /** Shows the visitor's tickets ("My tickets"), newest activity first. */
@@ -254,14 +302,29 @@ export class VisitorClient {
     if (this.phase === 'prechat') void this.loadStart();
   }
 
-  /** Uploads files for a message or a ticket form; rejects when the upload failed. */
-  async upload(files: readonly File[], conversationId?: string): Promise<AttachmentDTO[]> {
+  /**
+   * Uploads files for a message or a ticket form; rejects when the upload failed. XMLHttpRequest,
+   * because fetch reports no upload progress; a refused token is renewed once, as fetchApi does.
+   */
+  async upload(files: readonly File[], conversationId?: string, onProgress?: (loaded: number, total: number) => void): Promise<AttachmentDTO[]> {
     const body = new FormData();
     for (const file of files) body.append('files', file);
     if (conversationId) body.append('conversationId', conversationId);
-    const res = await this.fetchApi(API.uploads, { method: 'POST', body });
-    if (!res.ok) throw new Error(`Upload failed: ${res.status}`);
-    return ((await res.json()) as UploadResult).attachments;
+    const xhr = await this.authed(
+      (authorization) =>
+        new Promise<XMLHttpRequest>((resolve, reject) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', this.options.serverUrl.replace(/\/+$/, '') + API.uploads);
+          xhr.setRequestHeader('Authorization', authorization);
+          xhr.responseType = 'json';
+          if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total);
+          xhr.onload = () => resolve(xhr);
+          xhr.onerror = xhr.ontimeout = () => reject(new Error('Upload failed'));
+          xhr.send(body);
+        }),
+    );
+    if (xhr.status > 299 || !xhr.response) throw new Error(`Upload failed: ${xhr.status}`);
+    return (xhr.response as UploadResult).attachments;
   }
 
   /**
@@ -355,8 +418,23 @@ export class VisitorClient {
     return count;
   }
 
+  /**
+   * Call while the panel is open: the shown messages count as seen. The agents learn it (read
+   * receipts) only while the page is visible too; one `conversation:read` at a time.
+   */
   markRead(): void {
-    this.readSeq = Math.max(this.readSeq, this.stream?.lastSeq ?? 0);
+    const stream = this.stream;
+    const seq = stream?.lastSeq ?? 0;
+    this.readSeq = Math.max(this.readSeq, seq);
+    if (!stream || this.reading || seq <= (stream.receipts?.visitorSeq ?? 0) || document.visibilityState != 'visible') return;
+    this.reading = true;
+    void this.request('conversation:read', { conversationId: stream.conversationId, seq }).then((res) => {
+      this.reading = false;
+      if (!res.ok) return;
+      stream.updateReceipts(res.data);
+      // More came in meanwhile (the answer itself may change nothing): have it looked at again.
+      if (seq < stream.lastSeq) this.emit();
+    });
   }
 
   private async onConnect(): Promise<void> {
@@ -404,18 +482,20 @@ export class VisitorClient {
     return this.sessionRequest;
   }
 
-  /** Calls the REST API with the session token; asks for a fresh token once if it was refused. */
-  private async fetchApi(path: string, init: RequestInit, again = false): Promise<Response> {
+  /** Calls the REST API with the session token. */
+  private fetchApi(path: string, init: RequestInit): Promise<Response> {
+    return this.authed((Authorization) => fetch(this.options.serverUrl.replace(/\/+$/, '') + path, { ...init, headers: { Authorization } }));
+  }
+
+  /** Runs a request with the session's Authorization header; asks for a fresh token once if it was refused. */
+  private async authed<R extends { status: number }>(call: (authorization: string) => Promise<R>, again = false): Promise<R> {
     let session = this.session;
     if (!session || Date.parse(session.expiresAt) - Date.now() < SESSION_MARGIN_MS / 2) session = await this.refreshSession();
     if (!session) throw new Error('No session');
-    const res = await fetch(this.options.serverUrl.replace(/\/+$/, '') + path, {
-      ...init,
-      headers: { Authorization: `Bearer ${session.token}` },
-    });
+    const res = await call(`Bearer ${session.token}`);
     if (res.status !== 401 || again) return res;
     this.session = null;
-    return this.fetchApi(path, init, true);
+    return this.authed(call, true);
   }
 
   private async loadAlerts(): Promise<void> {
@@ -536,9 +616,10 @@ export class VisitorClient {
   }
 
   /** Shows a conversation with the first page of its messages, from a start or a new ticket. */
-  private showSync({ conversation, messages }: SyncResult): void {
+  private showSync({ conversation, messages, receipts }: SyncResult): void {
     this.fromList = false;
     const stream = this.show(conversation);
+    stream.updateReceipts(receipts);
     for (const message of messages) stream.receive(message);
     this.readSeq = stream.lastSeq;
     // Syncs when the first page did not hold everything.
@@ -660,6 +741,13 @@ function pageUrl(): string {
 
 function newestFirst(list: ConversationDTO[]): ConversationDTO[] {
   return list.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
+}
+
+/** Who connects: the visitor's token, and the host user's when there is one. */
+function handshake(options: VisitorClientOptions): VisitorAuth {
+  const auth: VisitorAuth = { visitorToken: visitorToken(), siteKey: options.siteKey };
+  if (options.userToken) auth.userToken = options.userToken;
+  return auth;
 }
 
 /** The visitor's bearer token: 32 random bytes, base64url, made once and kept in storage. */

@@ -8,8 +8,6 @@ export const en = {
   tryAgain: 'Try again',
 
   intro: 'Have a question? We are happy to help.',
-  nameLabel: 'Your name (optional)',
-  emailLabel: 'Your email (optional)',
   emailInvalid: 'Please enter a valid email address, or leave the field empty.',
   startChat: 'Start chat',
   starting: 'Starting…',
@@ -108,6 +106,39 @@ export const en = {
   rateThanks: 'Thank you for your feedback!',
   transcript: 'Email me the transcript',
   transcriptSent: 'We sent the transcript to {email}.',
+  // Header menu, languages, sound and screens loaded on demand (widget core)
+  menuMore: 'More',
+  menuLanguage: 'Language',
+  menuSound: 'Sound',
+  menuFeedback: 'Product feedback',
+  menuOfficial: 'Is this really us?',
+  chunkFailed: 'This part of the chat could not be loaded.',
+  languageFailed: 'The language could not be changed. Please try again.',
+  // Product feedback and the official-channel check (issue 6)
+  feedbackQuestion: 'How would you rate our product?',
+  feedbackScreenshots: 'Add screenshots',
+  feedbackScreenshotsHint: 'Optional, up to {max} images. You can also drop or paste them here.',
+  feedbackImagesOnly: '{name}: only images can be added as screenshots.',
+  feedbackTooManyScreenshots: 'At most {max} screenshots.',
+  feedbackScoreNeeded: 'Please choose a rating.',
+  feedbackFailed: 'Your feedback could not be sent. Please try again.',
+  officialIntro: 'Someone contacted you in our name? Check whether the address or account is really ours.',
+  officialLabel: 'Email address, website or social media account',
+  officialHint: 'For example support@example.com, example.com or @example',
+  officialCheck: 'Check',
+  officialYes: 'Yes — this is one of our official channels',
+  officialNo: 'No — this is not one of our official channels',
+  officialOnlyOn: '{handle} is ours only on {platforms}; the same name anywhere else is not us.',
+  officialAdvice: 'Do not reply or enter anything there, and never share codes, passwords or keys: we never ask for them. Please report it to us here in the chat.',
+  officialUnknown: 'Enter an email address, a web address or an account like @name or t.me/name.',
+  officialOtherPlatform: 'another platform',
+  // Read receipts: under the visitor's newest message an agent has seen
+  seen: 'Seen',
+  // Pre-chat form: a required name, the site's own optional questions, their errors
+  nameRequiredLabel: 'Your name',
+  optionalLabel: '{label} (optional)',
+  fieldNeeded: 'This field is required.',
+  fieldInvalid: 'Please check this field.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -25,6 +25,8 @@ import './features/admin/invite-accept.js';
 import type { InviteAcceptedDetail } from './features/admin/invite-accept.js';
 import './features/presence/presence-menu.js';
 import './features/ratings/ratings-menu.js';
+import './features/feedback/feedback-link.js';
+import './features/feedback/feedback-view.js';
 import './features/presence/team-panel.js';
 import './features/conversation/conversation-view.js';
 import type { ConversationChangedDetail, ConversationView } from './features/conversation/conversation-view.js';
@@ -171,7 +173,8 @@ export class AgentApp extends LitElement {
         min-height: 0;
       }
       workspace-search {
-        flex: 1 1 14rem;
+        /* A small basis: it grows into spare room, but gives way before the agent's name does. */
+        flex: 1 1 11rem;
         min-width: 8rem;
         max-width: 22rem;
       }
@@ -782,6 +785,7 @@ export class AgentApp extends LitElement {
           <presence-menu .socket=${this.socket} .me=${agent}></presence-menu>
           <span class="sep" aria-hidden="true"></span>
           <ratings-menu .socket=${this.socket} .me=${agent}></ratings-menu>
+          <feedback-link .socket=${this.socket} ?current=${this.route.view === 'feedback'}></feedback-link>
           <canned-manager .me=${agent}></canned-manager>
           <keyboard-shortcuts></keyboard-shortcuts>
           <alerts-menu .alerts=${this.alerts} .state=${this.alertsState}></alerts-menu>
@@ -794,9 +798,11 @@ export class AgentApp extends LitElement {
         : nothing}
       ${this.route.view === 'admin'
         ? html`<admin-area style="flex: 1; min-height: 0" .api=${this.adminApi} .me=${agent} section=${this.route.section}></admin-area>`
-        : this.route.view === 'chats' || this.route.view === 'invite'
-          ? this.renderChats(agent, offline)
-          : this.renderTickets(agent)}
+        : this.route.view === 'feedback'
+          ? html`<feedback-view style="flex: 1; min-height: 0" .socket=${this.socket} .attachments=${this.attachments}></feedback-view>`
+          : this.route.view === 'chats' || this.route.view === 'invite'
+            ? this.renderChats(agent, offline)
+            : this.renderTickets(agent)}
     `;
   }
 

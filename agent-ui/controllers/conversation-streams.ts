@@ -40,6 +40,7 @@ export class ConversationStreams {
     this.unsubscribe = [
       socket.on('message:created', (m) => this.streams.get(m.conversationId)?.receive(m)),
       socket.on('conversation:updated', (c) => this.streams.get(c.id)?.updateConversation(c)),
+      socket.on('receipts:changed', (r) => this.streams.get(r.conversationId)?.updateReceipts(r)),
       socket.onConnect(() => this.resumeAll()),
     ];
     this.retryTimer = setInterval(() => this.flushWaiting(), OUTBOX_RETRY_MS);

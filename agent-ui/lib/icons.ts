@@ -4,7 +4,7 @@
  */
 import { html, svg, type SVGTemplateResult } from 'lit';
 
-export type IconName = 'bell' | 'star' | 'star-filled' | 'keyboard' | 'canned' | 'chevron-down' | 'sign-out';
+export type IconName = 'bell' | 'star' | 'star-filled' | 'keyboard' | 'canned' | 'chevron-down' | 'sign-out' | 'feedback';
 
 const PATHS: Record<IconName, SVGTemplateResult> = {
   bell: svg`<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" /><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />`,
@@ -14,6 +14,7 @@ const PATHS: Record<IconName, SVGTemplateResult> = {
   canned: svg`<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" /><path d="M13 8H7M17 12H7" />`,
   'chevron-down': svg`<path d="m6 9 6 6 6-6" />`,
   'sign-out': svg`<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" /><path d="m16 17 5-5-5-5M21 12H9" />`,
+  feedback: svg`<circle cx="12" cy="12" r="10" /><path d="M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01" />`,
 };
 
 /** An 18 px (1.125rem) icon in the current text colour, hidden from assistive technology. */

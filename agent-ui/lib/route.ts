@@ -2,10 +2,10 @@
  * The workspace's location, kept in the URL fragment so a ticket can be bookmarked, opened in a
  * new tab and reached with Back. Fragments never reach the server, which serves /agent/ alone.
  */
-export type Route = { view: 'chats' } | { view: 'tickets'; ticketId: string | null } | AdminRoute | InviteRoute;
+export type Route = { view: 'chats' } | { view: 'tickets'; ticketId: string | null } | { view: 'feedback' } | AdminRoute | InviteRoute;
 
 /** The admins' screens (features/admin). */
-export const ADMIN_SECTIONS = ['agents', 'teams', 'site'] as const;
+export const ADMIN_SECTIONS = ['agents', 'teams', 'site', 'official'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 export type AdminRoute = { view: 'admin'; section: AdminSection };
 /** The link of an invitation mail, `#/invite/<token>`: choose a password, then signed in. */
@@ -20,6 +20,7 @@ export function parseRoute(hash: string): Route {
     return { view: 'admin', section };
   }
   if (parts[0] === 'invite') return { view: 'invite', token: parts[1] ?? '' };
+  if (parts[0] === 'feedback') return { view: 'feedback' };
   if (parts[0] !== 'tickets') return { view: 'chats' };
   const id = parts[1] ?? '';
   return { view: 'tickets', ticketId: TICKET_ID.test(id) ? id : null };
@@ -29,6 +30,7 @@ export function routeHref(route: Route): string {
   if (route.view === 'chats') return '#/chats';
   if (route.view === 'admin') return `#/admin/${route.section}`;
   if (route.view === 'invite') return `#/invite/${route.token}`;
+  if (route.view === 'feedback') return '#/feedback';
   return route.ticketId ? `#/tickets/${route.ticketId}` : '#/tickets';
 }
 

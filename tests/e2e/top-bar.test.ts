@@ -42,6 +42,7 @@ describe('the top bar', () => {
       page.getByRole('combobox', { name: 'Search chats and tickets' }),
       page.getByRole('button', { name: 'Your availability: Online' }),
       page.getByRole('button', { name: 'Ratings, none yet' }),
+      page.getByRole('link', { name: 'Feedback' }),
       page.getByRole('button', { name: 'Canned replies' }),
       page.getByRole('button', { name: 'Keyboard shortcuts' }),
       page.getByRole('button', { name: 'Alerts' }),

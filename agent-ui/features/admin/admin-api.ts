@@ -5,6 +5,8 @@
  */
 import { ADMIN_API as API, type AgentInviteResult, type SiteDTO } from '../../../shared/api.js';
 import type { InviteAgentInput, SiteSettingsInput, TeamInput, UpdateAgentInput } from '../../../shared/schemas/admin.js';
+import type { OfficialChannelInput } from '../../../shared/schemas/visitor-features.js';
+import type { OfficialChannelDTO } from '../../../shared/visitor-features.js';
 import type { AgentProfileDTO, TeamDTO } from '../../../shared/workspace.js';
 import { ApiError, errorOf, request, send } from '../../controllers/session.js';
 
@@ -28,6 +30,10 @@ export class AdminApi {
 
   sites = () => this.call<SiteDTO[]>('GET', API.sites);
   updateSite = (siteKey: string, input: SiteSettingsInput) => this.call<SiteDTO>('PATCH', API.site(siteKey), input);
+
+  officialChannels = (siteKey: string) => this.call<OfficialChannelDTO[]>('GET', `${API.officialChannels}?siteKey=${encodeURIComponent(siteKey)}`);
+  addOfficialChannel = (input: OfficialChannelInput) => this.call<OfficialChannelDTO>('POST', API.officialChannels, input);
+  deleteOfficialChannel = (id: string) => this.call<void>('DELETE', API.officialChannel(id));
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.options.token() ?? ''}` };

@@ -4,17 +4,18 @@ import type { SiteDTO } from '../../../shared/api.js';
 import type { AgentDTO, CategoryDTO } from '../../../shared/types.js';
 import type { AgentProfileDTO, TeamDTO } from '../../../shared/workspace.js';
 import { errorBar } from '../../lib/error-bar.js';
-import { routeHref, type AdminSection } from '../../lib/route.js';
+import { ADMIN_SECTIONS, routeHref, type AdminSection } from '../../lib/route.js';
 import { baseStyles, viewStyles } from '../../styles/shared.js';
 import { messageOf, type AdminApi } from './admin-api.js';
 import './admin-agents.js';
+import './admin-official.js';
 import './admin-site.js';
 import './admin-teams.js';
 
-const SECTION_LABEL: Record<AdminSection, string> = { agents: 'Agents', teams: 'Teams', site: 'Site settings' };
+const SECTION_LABEL: Record<AdminSection, string> = { agents: 'Agents', teams: 'Teams', site: 'Site settings', official: 'Official channels' };
 
 /**
- * The admins' area (`#/admin/<section>`): agents, teams and site settings, each a tab of its own
+ * The admins' area (`#/admin/<section>`): agents, teams, site settings and official channels, each a tab of its own
  * URL. It fetches the three lists once and again whenever a section reports a change
  * (`admin-reload`), and hands them down. Agents who are not admins see why they cannot be here.
  */
@@ -137,6 +138,8 @@ export class AdminArea extends LitElement {
         return html`<admin-teams .api=${this.api} .teams=${this.teams} .agents=${this.agents}></admin-teams>`;
       case 'site':
         return html`<admin-site .api=${this.api} .sites=${this.sites}></admin-site>`;
+      case 'official':
+        return html`<admin-official .api=${this.api} .sites=${this.sites}></admin-official>`;
     }
   }
 
@@ -151,7 +154,7 @@ export class AdminArea extends LitElement {
       <header>
         <h2>Admin</h2>
         <nav aria-label="Admin sections">
-          ${(['agents', 'teams', 'site'] as const).map(
+          ${ADMIN_SECTIONS.map(
             (s) => html`<a href=${routeHref({ view: 'admin', section: s })} aria-current=${this.section === s ? 'page' : 'false'}>${SECTION_LABEL[s]}</a>`,
           )}
         </nav>

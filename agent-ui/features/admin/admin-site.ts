@@ -5,6 +5,7 @@ import type { SiteDTO } from '../../../shared/api.js';
 import type { Locale } from '../../../shared/schemas/common.js';
 import type { SiteSettingsInput } from '../../../shared/schemas/admin.js';
 import type { CategoryDTO } from '../../../shared/types.js';
+import { DEFAULT_PRECHAT } from '../../../shared/visitor-features.js';
 import { WEEKDAYS, type BusinessHours, type RoutingMode, type Weekday, type WidgetSettings } from '../../../shared/workspace.js';
 import { baseStyles, fieldStyles } from '../../styles/shared.js';
 import { fieldErrors, messageOf, type AdminApi } from './admin-api.js';
@@ -13,6 +14,8 @@ import './confirm-dialog.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import './hours-editor.js';
 import { closedWeek, type HoursChangeDetail, type WeekHours } from './hours-editor.js';
+import './prechat-editor.js';
+import { prechatDraftOf, prechatErrors, prechatOf, type PrechatChangeDetail, type PrechatDraft, type PrechatEditor } from './prechat-editor.js';
 
 /** Widget texts the server accepts per language (MAX_WIDGET_TEXT in shared/schemas/admin.ts; not imported: zod). */
 const MAX_WIDGET_TEXT = 500;
@@ -31,6 +34,8 @@ interface Draft {
   greeting: Record<Locale, string>;
   offlineMessage: Record<Locale, string>;
   languages: Locale[];
+  /** The chat form (part of the widget's settings). */
+  prechat: PrechatDraft;
   origins: string;
   categories: CategoryDTO[];
 }
@@ -60,6 +65,7 @@ function draftOf(site: SiteDTO): Draft {
     greeting: texts(w?.greeting),
     offlineMessage: texts(w?.offlineMessage),
     languages: w?.languages ?? [],
+    prechat: prechatDraftOf(w?.prechat ?? DEFAULT_PRECHAT),
     origins: site.allowedOrigins.join('\n'),
     categories: site.categories.map((c) => ({ ...c })),
   };
@@ -72,7 +78,14 @@ function hoursOf(d: Draft): BusinessHours | null {
 function widgetOf(d: Draft): WidgetSettings | null {
   if (!d.widgetOn) return null;
   const nonEmpty = (t: Record<Locale, string>) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.trim() !== '')) as Partial<Record<Locale, string>>;
-  return { color: d.color, position: d.position, greeting: nonEmpty(d.greeting), offlineMessage: nonEmpty(d.offlineMessage), languages: d.languages };
+  return {
+    color: d.color,
+    position: d.position,
+    greeting: nonEmpty(d.greeting),
+    offlineMessage: nonEmpty(d.offlineMessage),
+    languages: d.languages,
+    prechat: prechatOf(d.prechat),
+  };
 }
 
 const originsOf = (d: Draft): string[] =>
@@ -82,6 +95,8 @@ const originsOf = (d: Draft): string[] =>
     .filter(Boolean);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+const isPrechatPath = (path: string) => path === 'widget.prechat' || path.startsWith('widget.prechat.');
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -132,6 +147,7 @@ export class AdminSite extends LitElement {
   @state() private rotating = false;
 
   @query('confirm-dialog') private confirm?: ConfirmDialog;
+  @query('prechat-editor') private prechatEditor?: PrechatEditor;
 
   private get site(): SiteDTO | undefined {
     return this.sites.find((s) => s.siteKey === this.siteKey) ?? this.sites[0];
@@ -184,6 +200,7 @@ export class AdminSite extends LitElement {
     if (!d.name.trim()) errors.set('name', 'Enter a name for the site.');
     if (d.hoursOn && !isTimeZone(d.timeZone.trim())) errors.set('businessHours.timeZone', 'Enter a time zone such as Europe/Stockholm.');
     if (d.widgetOn && !/^#[0-9a-f]{6}$/i.test(d.color)) errors.set('widget.color', 'Pick a colour (#rrggbb).');
+    if (d.widgetOn) for (const [path, m] of prechatErrors(d.prechat)) errors.set(`widget.prechat.${path}`, m);
     return errors;
   }
 
@@ -259,8 +276,9 @@ export class AdminSite extends LitElement {
 
   private async focusError(): Promise<void> {
     await this.updateComplete;
-    const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]') ?? this.renderRoot.querySelector<HTMLElement>('#site-form-error');
-    first?.focus();
+    const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (first) first.focus();
+    else if (!(await this.prechatEditor?.focusError())) this.renderRoot.querySelector<HTMLElement>('#site-form-error')?.focus();
   }
 
   private announce(text: string, isError = false): void {
@@ -274,7 +292,10 @@ export class AdminSite extends LitElement {
 
   /** Server messages about a section or anything under it ("widget", "widget.greeting.en"). */
   private sectionErrors(section: Section): string[] {
-    return [...this.errors].filter(([path]) => path === section || path.startsWith(`${section}.`)).map(([path, m]) => (path === section ? m : `${path.slice(section.length + 1)}: ${m}`));
+    return [...this.errors]
+      // The chat form shows its own, by each field.
+      .filter(([path]) => (path === section || path.startsWith(`${section}.`)) && !isPrechatPath(path))
+      .map(([path, m]) => (path === section ? m : `${path.slice(section.length + 1)}: ${m}`));
   }
 
   private renderSectionErrors(section: Section) {
@@ -438,6 +459,39 @@ export class AdminSite extends LitElement {
     </fieldset>`;
   }
 
+  /** The chat form's messages, by path relative to `widget.prechat`, for the editor to place. */
+  private prechatErrorMap(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [path, m] of this.errors) if (isPrechatPath(path)) out.set(path.slice('widget.prechat.'.length), m);
+    return out;
+  }
+
+  private onPrechatChange(prechat: PrechatDraft): void {
+    const order = (p: PrechatDraft) => p.fields.map((f) => f.uid).join();
+    // Messages are by position: once fields are added, removed or moved they point at the wrong one.
+    if (this.draft && order(prechat) !== order(this.draft.prechat)) this.errors = new Map([...this.errors].filter(([path]) => !isPrechatPath(path)));
+    this.set('prechat', prechat);
+  }
+
+  private renderChatForm(d: Draft) {
+    return html`<fieldset class="box">
+      <legend>Chat form</legend>
+      <p class="hint">
+        ${d.widgetOn
+          ? 'What the widget asks before a chat starts. Agents see the answers with the conversation.'
+          : 'The widget asks for name and email, both optional. Check “Customize the widget” to change the chat form.'}
+      </p>
+      ${d.widgetOn
+        ? html`<prechat-editor
+            style="margin-top: 0.75rem"
+            .value=${d.prechat}
+            .errors=${this.prechatErrorMap()}
+            @prechat-change=${(e: CustomEvent<PrechatChangeDetail>) => this.onPrechatChange(e.detail.prechat)}
+          ></prechat-editor>`
+        : nothing}
+    </fieldset>`;
+  }
+
   private renderOrigins(d: Draft) {
     const hasError = this.sectionErrors('allowedOrigins').length > 0;
     return html`<div class="field">
@@ -534,7 +588,7 @@ export class AdminSite extends LitElement {
             />
             ${this.renderSectionErrors('name')}
           </div>
-          ${this.renderRouting(d)} ${this.renderHours(d)} ${this.renderWidget(d)} ${this.renderOrigins(d)} ${this.renderCategories(d)}
+          ${this.renderRouting(d)} ${this.renderHours(d)} ${this.renderWidget(d)} ${this.renderChatForm(d)} ${this.renderOrigins(d)} ${this.renderCategories(d)}
           <div class="actions">
             <button class="btn btn-primary" type="submit" ?disabled=${this.busy}>Save settings</button>
             <button class="btn" type="button" ?disabled=${this.busy} @click=${() => this.reset(site)}>Discard changes</button>

@@ -11,6 +11,9 @@ import { baseStyles } from '../../styles/shared.js';
  * Other files get a download button that does the same fetch on click.
  *
  * The name is the customer's text: it is only ever rendered as text.
+ *
+ * @cssprop --attachment-max-width - an image preview's width at most (18rem); smaller for thumbnails.
+ * @cssprop --attachment-max-height - an image preview's height at most (14rem).
  */
 export class AttachmentItem extends LitElement {
   static override styles = [
@@ -30,7 +33,7 @@ export class AttachmentItem extends LitElement {
         place-items: center;
         min-width: 8rem;
         min-height: 5rem;
-        max-width: min(18rem, 100%);
+        max-width: min(var(--attachment-max-width, 18rem), 100%);
         border-radius: var(--ah-radius-sm);
         border: 1px solid var(--ah-border);
         background: var(--ah-surface-2);
@@ -45,7 +48,7 @@ export class AttachmentItem extends LitElement {
       img {
         display: block;
         max-width: 100%;
-        max-height: 14rem;
+        max-height: var(--attachment-max-height, 14rem);
         object-fit: contain;
       }
       .file {
@@ -69,7 +72,7 @@ export class AttachmentItem extends LitElement {
         display: flex;
         align-items: center;
         gap: 0.4rem;
-        max-width: 18rem;
+        max-width: var(--attachment-max-width, 18rem);
         font-size: 0.75rem;
         color: var(--ah-text-muted);
       }

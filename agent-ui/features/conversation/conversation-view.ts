@@ -26,6 +26,7 @@ import type { MessageRetryDetail } from './message-list.js';
 import type { AttachmentRemovedDetail, AttachmentsAddedDetail, ReplyComposer, ReplyInputDetail, ReplyModeDetail, ReplySendDetail } from './reply-composer.js';
 import { TypingAnnouncer } from './typing-announcer.js';
 import { VisitorTyping, visitorTypingStyles } from './visitor-typing.js';
+import './visitor-fields.js';
 
 export interface ConversationChangedDetail {
   conversation: ConversationDTO;
@@ -465,6 +466,7 @@ export class ConversationView extends LitElement {
                 ? html`<li title=${c.pageUrl}>Page: ${c.pageUrl}</li>`
                 : nothing}
           </ul>
+          <visitor-fields .socket=${this.socket} .fields=${c.visitor.fields}></visitor-fields>
           <conversation-labels class="labels" .socket=${this.socket} .conversation=${c}></conversation-labels>
           <conversation-rating .conversation=${c}></conversation-rating>
         </div>
@@ -538,6 +540,7 @@ export class ConversationView extends LitElement {
         .attachments=${this.attachments}
         .conversationId=${c.id}
         ?loading=${status?.loading ?? true}
+        .seenSeq=${stream?.receipts?.visitorSeq ?? 0}
         @message-retry=${this.onRetry}
       ></message-list>
       ${this.visitorTyping.render()}

@@ -247,6 +247,8 @@ export class MessageList extends LitElement {
   /** A change means another conversation: scroll to its latest message. */
   @property({ attribute: false }) conversationId = '';
   @property({ type: Boolean }) loading = false;
+  /** The visitor has seen the stream up to this seq (read receipts): "Seen" goes under the newest agent message up to it. */
+  @property({ attribute: false }) seenSeq = 0;
 
   @state() private newBelow = false;
   @query('.log') private log?: HTMLElement;
@@ -307,7 +309,7 @@ export class MessageList extends LitElement {
     );
   }
 
-  private renderMessage(m: MessageDTO, prev: Entry | undefined) {
+  private renderMessage(m: MessageDTO, prev: Entry | undefined, seenAt: number) {
     const when = html`<time datetime=${m.createdAt} title=${formatFullTime(m.createdAt)}>${formatMessageTime(m.createdAt)}</time>`;
     if (m.author.type === 'system') {
       return html`<div class="system">${systemMessageText(m, this.myId)}${when}</div>`;
@@ -329,6 +331,7 @@ export class MessageList extends LitElement {
           : html`<span class="sr-only">${author}:</span>`}
         ${m.body || !files.length ? html`<div class="bubble">${this.renderText(m.body)}</div>` : nothing}
         ${this.renderFiles(files)}
+        ${m.seq === seenAt ? html`<div class="delivery">Seen<span class="sr-only"> by the visitor</span></div>` : nothing}
       </div>
     `;
   }
@@ -386,13 +389,15 @@ export class MessageList extends LitElement {
   override render() {
     const empty = this.messages.length === 0 && this.pending.length === 0 && this.notes.length === 0 && this.pendingNotes.length === 0;
     const entries = interleave(this.messages, this.notes);
+    let seenAt = 0;
+    for (const m of this.messages) if (m.author.type === 'agent' && m.seq <= this.seenSeq) seenAt = m.seq;
     return html`
       <div class="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
         <div class="spacer"></div>
         ${repeat(
           entries,
           (e) => (e.kind === 'message' ? `m:${e.message.id}` : `n:${e.note.id}`),
-          (e, i) => (e.kind === 'message' ? this.renderMessage(e.message, entries[i - 1]) : this.renderNote(e.note)),
+          (e, i) => (e.kind === 'message' ? this.renderMessage(e.message, entries[i - 1], seenAt) : this.renderNote(e.note)),
         )}
         ${repeat(this.pending, (p) => p.clientId, (p) => this.renderPending(p))}
         ${repeat(this.pendingNotes, (p) => p.clientId, (p) => this.renderPendingNote(p))}

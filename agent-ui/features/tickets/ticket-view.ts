@@ -560,6 +560,7 @@ export class TicketView extends LitElement {
           .myId=${this.me.id}
           .conversationId=${c.id}
           ?loading=${status?.loading ?? true}
+          .seenSeq=${stream?.receipts?.visitorSeq ?? 0}
           @message-retry=${(e: CustomEvent<MessageRetryDetail>) => this.stream?.retry(e.detail.clientId)}
           @note-retry=${(e: CustomEvent<MessageRetryDetail>) => this.thread?.retry(e.detail.clientId)}
         ></message-list>

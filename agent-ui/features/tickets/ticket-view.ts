@@ -4,6 +4,7 @@ import { live } from 'lit/directives/live.js';
 import type { ConversationStream } from '../../../shared/conversation-stream.js';
 import { DEFAULT_CATEGORIES, MAX_SUBJECT_LENGTH } from '../../../shared/tickets.js';
 import type { AgentDTO, CategoryDTO, ConversationDTO, TicketDTO } from '../../../shared/types.js';
+import '../conversation/visitor-fields.js';
 import type { AgentSocket } from '../../controllers/agent-socket.js';
 import type { AttachmentClient } from '../../controllers/attachments.js';
 import type { ConversationStreams } from '../../controllers/conversation-streams.js';
@@ -514,6 +515,7 @@ export class TicketView extends LitElement {
             ${email ? html`<a href="mailto:${email}">${email}</a>` : html`<span>No email address</span>`}
             ${t.requester.userId ? html`<span>Signed-in user ${t.requester.userId}</span>` : html`<span>Guest</span>`}
           </div>
+          <visitor-fields .socket=${this.socket} .fields=${c.visitor.fields}></visitor-fields>
         </section>
         <details open>
           <summary>History (${t.history.length})</summary>

@@ -272,7 +272,7 @@ export class MessageList extends LitElement {
     return url
       ? html`<a href=${url} target="_blank" rel="noopener"><img src=${url} alt=${name} /></a>`
       : html`<button type="button" class="file" aria-label=${this.t('download', { name })} @click=${() => this.download(file)}>
-          ⤓ ${name} · ${size < 1048576 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1048576).toFixed(1)} MB`}
+          ⤓ ${name} · ${new Intl.NumberFormat(this.locale, { style: 'unit', unit: size < 1048576 ? 'kilobyte' : 'megabyte', maximumFractionDigits: 1 }).format(size < 1048576 ? Math.ceil(size / 1024) : size / 1048576)}
         </button>`;
   }
 

@@ -2,6 +2,7 @@
  * Builds the Express application from its dependencies. It never listens: server.ts does, so
  * tests and main share one assembly.
  */
+import type { RedisLink } from './realtime/redis-adapter.js';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { errorHandler, notFoundHandler, requireActor, requireAdmin, requireAgent } from './http/middleware.js';
@@ -27,6 +28,8 @@ import type { UploadsService } from './modules/uploads/uploads.service.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
+  /** The Redis adapter's connection when nodes are joined (REDIS_URL); null on one node. */
+  redis: RedisLink | null;
   store: Store;
   auth: AuthService;
   sessions: CustomerSessions;
@@ -50,8 +53,15 @@ export function createApp(deps: AppDeps): Express {
     res.json({ ok: true });
   });
   app.get('/readyz', async (_req, res) => {
+    // Not ready without the store (nothing can be acknowledged) or, when nodes are joined, without
+    // Redis (this node's broadcasts would not reach clients on the others).
     const storeOk = await deps.store.ping();
-    res.status(storeOk ? 200 : 503).json({ ok: storeOk, store: storeOk ? 'reachable' : 'unreachable' });
+    const redisOk = deps.redis?.ready() ?? true;
+    res.status(storeOk && redisOk ? 200 : 503).json({
+      ok: storeOk && redisOk,
+      store: storeOk ? 'reachable' : 'unreachable',
+      redis: deps.redis ? (redisOk ? 'connected' : 'disconnected') : 'off',
+    });
   });
 
   app.use(

@@ -22,6 +22,11 @@ const envSchema = z
     MONGODB_URI: optionalString.pipe(
       z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
     ),
+    /**
+     * redis:// or rediss://: nodes of one deployment join through the Socket.IO Redis adapter, so any
+     * node serves any client. Unset: one node (in-memory adapter).
+     */
+    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
     JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
@@ -80,6 +85,8 @@ export interface Config {
   /** Set after listening when PORT is 0 and PUBLIC_URL is unset. */
   publicUrl: string | undefined;
   mongodbUri: string | undefined;
+  /** Several nodes through the Socket.IO Redis adapter (realtime/redis-adapter.ts); undefined: one node. */
+  redisUrl: string | undefined;
   jwtSecret: string | undefined;
   admin: { email: string; password: string } | undefined;
   dataDir: string;
@@ -122,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
     dataDir: resolve(e.DATA_DIR),

@@ -45,6 +45,7 @@ import type { AgentClientToServer, VisitorClientToServer } from '../shared/event
 import { conversationBroadcaster } from './realtime/broadcast.js';
 import { bindHandlers, InFlight } from './realtime/define-handler.js';
 import { createIo } from './realtime/io.js';
+import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { rooms } from './realtime/rooms.js';
 import { socketPresence } from './realtime/presence.js';
 import type { Mailer } from './modules/mail/mailer.js';
@@ -102,6 +103,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     let app: ReturnType<typeof createApp> | undefined;
     const http = createServer((req, res) => app!(req, res));
     const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, sites, sessions, log: log.child({ module: 'realtime' }) });
+    const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, log.child({ module: 'redis' })) : null;
     const broadcaster = conversationBroadcaster(visitors, agents);
     const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster);
     const uploads = new UploadsService(models.Attachment, conversations, config.dataDir);
@@ -164,6 +166,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       admin: { service: admin, teams },
       official,
       store,
+      redis,
       auth,
       sessions,
       sites,
@@ -235,6 +238,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await alerts.worker.stop(10_000);
         routing.routing.stop();
         await io.close(); // disconnects every socket; clients reconnect elsewhere and resync
+        await redis?.close();
         http.closeAllConnections();
         mailer.close();
         await store.close();

@@ -12,6 +12,7 @@ import { Drafts } from './controllers/drafts.js';
 import { NoteThreads } from './controllers/note-threads.js';
 import { ApiError, Session, TOKEN_STORAGE_KEY, type SessionEndReason } from './controllers/session.js';
 import './features/account/account-menu.js';
+import type { SignOutDetail } from './features/account/account-menu.js';
 import './features/alerts/alerts-menu.js';
 import './features/canned/canned-manager.js';
 import { cannedReplies } from './features/canned/canned-replies.js';
@@ -85,8 +86,15 @@ export class AgentApp extends LitElement {
         background: var(--ah-bg);
         color: var(--ah-text);
       }
-      login-view {
+      login-view,
+      invite-accept {
         flex: 1;
+      }
+      /* Here, not in style attributes: the page's CSP allows no inline styles. */
+      admin-area,
+      feedback-view {
+        flex: 1;
+        min-height: 0;
       }
       /*
        * The top bar: brand, views and search on the left; the agent's status, the secondary tools
@@ -452,9 +460,10 @@ export class AgentApp extends LitElement {
     }
   }
 
-  private signOut(): void {
+  private signOut(e: CustomEvent<SignOutDetail>): void {
     this.alerts.forgetPush();
-    this.session.clear();
+    // Revokes the token on the server, so a copy of it (a stolen one) stops working as well.
+    this.session.logout(e.detail?.everywhere === true);
     this.showLogin('signed-out');
   }
 
@@ -797,9 +806,9 @@ export class AgentApp extends LitElement {
         ? html`<p class="banner" role="status">${this.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>`
         : nothing}
       ${this.route.view === 'admin'
-        ? html`<admin-area style="flex: 1; min-height: 0" .api=${this.adminApi} .me=${agent} section=${this.route.section}></admin-area>`
+        ? html`<admin-area .api=${this.adminApi} .me=${agent} section=${this.route.section}></admin-area>`
         : this.route.view === 'feedback'
-          ? html`<feedback-view style="flex: 1; min-height: 0" .socket=${this.socket} .attachments=${this.attachments}></feedback-view>`
+          ? html`<feedback-view .socket=${this.socket} .attachments=${this.attachments}></feedback-view>`
           : this.route.view === 'chats' || this.route.view === 'invite'
             ? this.renderChats(agent, offline)
             : this.renderTickets(agent)}
@@ -831,7 +840,7 @@ export class AgentApp extends LitElement {
   override render() {
     // The invitation link works whoever is signed in here (or nobody).
     if (this.route.view === 'invite') {
-      return html`<invite-accept style="flex: 1" token=${this.route.token} @invite-accepted=${this.onInviteAccepted}></invite-accept>`;
+      return html`<invite-accept token=${this.route.token} @invite-accepted=${this.onInviteAccepted}></invite-accept>`;
     }
     switch (this.phase) {
       case 'starting':

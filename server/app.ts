@@ -4,13 +4,17 @@
  */
 import type { RedisLink } from './realtime/redis-adapter.js';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { errorHandler, notFoundHandler, requireActor, requireAdmin, requireAgent } from './http/middleware.js';
+import type { OriginPolicy } from './http/origins.js';
+import { securityHeaders } from './http/security-headers.js';
 import { webRoutes } from './http/web.js';
 import type { Logger } from './logger.js';
 import { adminRoutes, inviteRoutes } from './modules/admin/admin.routes.js';
 import type { AdminService } from './modules/admin/admin.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { loginThrottle } from './modules/auth/login-throttle.js';
+import type { TrustFn } from './http/client-ip.js';
+import type { RateLimiter } from './store/rate-limiter.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 import type { CustomerSessions } from './modules/customers/customer-identity.js';
 import type { GuestAccess } from './modules/guests/guest-access.js';
@@ -42,12 +46,18 @@ export interface AppDeps {
   log: Logger;
   webDir: string;
   publicUrl: () => string;
+  /** Which pages may call what (each site's allowed origins, our own origin). */
+  origins: OriginPolicy;
+  /** Whose X-Forwarded-For to believe (TRUST_PROXY), for req.ip and so every per-IP limit. */
+  trustProxy: TrustFn;
+  limiter: RateLimiter;
+  limits: { maxPayloadBytes: number; loginAttemptsPer15Min: number };
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -64,30 +74,20 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Lit styles are constructable stylesheets; this keeps inline <style> in our own pages working.
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'connect-src': ["'self'"],
-          // Attachment previews are fetched with a token and shown from object URLs.
-          'img-src': ["'self'", 'data:', 'blob:'],
-        },
-      },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-    }),
-  );
+  app.use(securityHeaders({ https: deps.origins.publicOrigin?.startsWith('https:') ?? false }));
 
-  app.use('/api', express.json({ limit: '100kb' }));
+  // Before the body is read: another site's page gets CORS only where its site allows it.
+  app.use('/api', deps.origins.api());
+  app.use('/api', express.json({ limit: deps.limits.maxPayloadBytes }));
   const agentOnly = requireAgent(deps.auth);
+  app.post('/api/auth/login', loginThrottle(deps.limiter, deps.limits.loginAttemptsPer15Min));
   app.use('/api/auth', authRoutes(deps.auth, agentOnly));
   app.use('/api/auth', inviteRoutes(deps.admin.service));
   app.use('/api/admin', agentOnly, requireAdmin, adminRoutes(deps.admin.service, deps.admin.teams));
   app.use('/api/admin', agentOnly, requireAdmin, siteRoutes(deps.sites), alertRoutes(deps.alerts.jobs, deps.alerts.service.worker, deps.alerts.maxAttempts));
   app.use('/api/admin', agentOnly, requireAdmin, officialRoutes(deps.official));
-  app.use('/api', uploadRoutes(deps.uploads, requireActor(deps.auth, deps.sessions)));
-  app.use('/api', customerRoutes(deps.guests, deps.sites, deps.sessions));
+  app.use('/api', uploadRoutes(deps.uploads, requireActor(deps.auth, deps.sessions), deps.origins));
+  app.use('/api', customerRoutes(deps.guests, deps.sites, deps.sessions, deps.origins));
   app.use('/api', notFoundHandler());
 
   app.use(webRoutes({ webDir: deps.webDir, publicUrl: deps.publicUrl }));

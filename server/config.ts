@@ -69,6 +69,26 @@ const envSchema = z
     FEEDBACK_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
     /** Official-channel checks one visitor may make per minute, so the list cannot be mined by guessing. */
     OFFICIAL_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    /**
+     * Which peers may tell us the client's address in X-Forwarded-For: "loopback" (a proxy on this
+     * machine), "false" (nobody), a hop count, or comma-separated addresses/CIDRs (and the names
+     * loopback, linklocal, uniquelocal). Per-IP limits count the address this yields.
+     */
+    TRUST_PROXY: z.string().trim().default('loopback'),
+    /** The largest JSON body (REST) and Socket.IO packet one client may send; bigger packets close the socket. */
+    MAX_PAYLOAD_BYTES: z.coerce.number().int().min(16 * 1024).max(64 * 1024 * 1024).default(256 * 1024),
+    /** Events one socket may send per second on average, and in one burst; past that, acks answer RATE_LIMITED. */
+    SOCKET_EVENTS_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(20),
+    SOCKET_EVENTS_BURST: z.coerce.number().int().min(1).max(1_000_000).default(40),
+    /** New chats one network may start per hour (a visitor's open chat, asked for again, does not count). */
+    CONVERSATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    /** Failed agent sign-ins per network and per email in 15 minutes; successful ones are not counted. */
+    LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
+    /** Guest ticket access (modules/guests): link look-ups, code mails per network and per ticket, code checks. */
+    GUEST_LINK_CHECKS_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    GUEST_CODES_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
+    GUEST_CODES_PER_TICKET_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
+    GUEST_CODE_CHECKS_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).max(1_000_000).default(30),
   })
   .refine((e) => (e.VAPID_PUBLIC_KEY === undefined) === (e.VAPID_PRIVATE_KEY === undefined), {
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together',
@@ -77,6 +97,11 @@ const envSchema = z
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
     path: ['ADMIN_PASSWORD'],
+  })
+  // Joined nodes must share one store; the embedded one belongs to a single node and its DATA_DIR.
+  .refine((e) => e.REDIS_URL === undefined || e.MONGODB_URI !== undefined, {
+    message: 'nodes joined through REDIS_URL must share one store: set MONGODB_URI too (the embedded store serves one node only)',
+    path: ['MONGODB_URI'],
   });
 
 export interface Config {
@@ -109,7 +134,20 @@ export interface Config {
   outbox: { maxAttempts: number; retryBaseMs: number; leaseMs: number; pollMs: number };
   presence: { heartbeatMs: number; awayAfterMs: number };
   visitorLimits: { feedbackPerHour: number; officialChecksPerMinute: number };
+  /** Express's 'trust proxy' value; the same rule finds a socket's address (http/client-ip.ts). */
+  trustProxy: TrustProxy;
+  /** Abuse limits (README "Limits"); each answers RATE_LIMITED, or PAYLOAD_TOO_LARGE / a closed socket for sizes. */
+  limits: {
+    maxPayloadBytes: number;
+    socketEvents: { perSecond: number; burst: number };
+    conversationsPerIpPerHour: number;
+    loginAttemptsPer15Min: number;
+    guest: { linkChecksPerIp: number; codesPerIp: number; codesPerTicket: number; codeChecksPerIp: number };
+  };
 }
+
+/** false: trust nobody; a number: that many hops; a list: the addresses, CIDRs or proxy-addr names trusted. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -154,7 +192,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     presence: { heartbeatMs: Math.round(e.AGENT_HEARTBEAT_SECONDS * 1000), awayAfterMs: Math.round(e.AGENT_AWAY_AFTER_MINUTES * 60_000) },
     visitorLimits: { feedbackPerHour: e.FEEDBACK_PER_HOUR, officialChecksPerMinute: e.OFFICIAL_CHECKS_PER_MINUTE },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    limits: {
+      maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      socketEvents: { perSecond: e.SOCKET_EVENTS_PER_SECOND, burst: e.SOCKET_EVENTS_BURST },
+      conversationsPerIpPerHour: e.CONVERSATIONS_PER_IP_PER_HOUR,
+      loginAttemptsPer15Min: e.LOGIN_ATTEMPTS_PER_15_MIN,
+      guest: {
+        linkChecksPerIp: e.GUEST_LINK_CHECKS_PER_IP_PER_15_MIN,
+        codesPerIp: e.GUEST_CODES_PER_IP_PER_15_MIN,
+        codesPerTicket: e.GUEST_CODES_PER_TICKET_PER_HOUR,
+        codeChecksPerIp: e.GUEST_CODE_CHECKS_PER_IP_PER_15_MIN,
+      },
+    },
   };
+}
+
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const IP_OR_CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)(\/\d{1,3})?$/i;
+
+/** "false", a hop count, or a list; "true" (believe anyone's X-Forwarded-For) is refused: it would let any client pick its own address. */
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const bad = list.filter((v) => !TRUST_NAMES.has(v) && !IP_OR_CIDR.test(v));
+  if (bad.length > 0 || list.length === 0) {
+    throw new ConfigError([`TRUST_PROXY: must be false, a hop count, or addresses/CIDRs/loopback/linklocal/uniquelocal (not ${bad.join(', ') || value})`]);
+  }
+  return list;
 }
 
 const DEFAULT_MAIL_FROM = 'Support <support@localhost>';

@@ -1,6 +1,20 @@
 /**
  * The REST surface browsers call besides the sockets. Errors always come as `{ error: ErrorBody }`
- * with the status of `HTTP_STATUS[code]`. Authorization is `Bearer <token>`, never a query string.
+ * with the status of `HTTP_STATUS[code]`; a JSON body over MAX_PAYLOAD_BYTES is PAYLOAD_TOO_LARGE (413). Authorization is `Bearer <token>`, never a query string
+ * (`?token=`, `?access_token=` and the like are ignored, never read).
+ *
+ * Agents (token: LoginResult.token, an agent session)
+ * - POST /api/auth/login             LoginInput {email, password} -> LoginResult. Wrong email or password: UNAUTHORIZED,
+ *                                    one message for both. Past LOGIN_ATTEMPTS_PER_15_MIN failures from one network or for
+ *                                    one email: RATE_LIMITED (details.retryAfterSeconds), known email or not.
+ * - GET  /api/auth/me                -> {agent: AgentDTO}
+ * - POST /api/auth/logout            -> 204. Signs out the presented session: its token is refused from now on by REST
+ *                                    and the /agent handshake on every node (until it would have expired anyway), and
+ *                                    its open sockets are disconnected. Other sessions of the agent go on.
+ * - POST /api/auth/logout-all        -> 204. Signs out every session of the agent (the one presented too), on every node,
+ *                                    with their sockets. Deactivating an agent does the same.
+ *   A refused agent token, whatever the reason (forged, expired, signed out, deactivated), is UNAUTHORIZED with one
+ *   message, "Your session is not valid; please sign in again".
  *
  * Customers (token: CustomerSessionDTO.token)
  * - POST /api/uploads                multipart: `files` (1..MAX_ATTACHMENTS_PER_MESSAGE), optional `conversationId`
@@ -103,7 +117,7 @@ export interface SiteDTO {
   businessHours: BusinessHours | null;
   /** Null: the widget's built-in look and texts. */
   widget: WidgetSettings | null;
-  /** Normalized origins (`https://shop.example.com`); empty: any. Stored only for now; enforced by a later change. */
+  /** Normalized origins (`https://shop.example.com`) whose pages may use this site's chat (server/http/origins.ts); empty: any. */
   allowedOrigins: string[];
 }
 
@@ -112,7 +126,7 @@ export interface AgentInviteResult {
   agent: AgentProfileDTO;
   /**
    * sent: handed to the SMTP server; file: no SMTP_URL, the mail was written under DATA_DIR/mail
-   * (and the link logged); failed: not delivered, send it again later.
+   * (never the log); failed: not delivered, send it again later.
    */
   mail: 'sent' | 'file' | 'failed';
 }

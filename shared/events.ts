@@ -51,6 +51,11 @@ import type {
   TypingDTO,
 } from './types.js';
 
+/**
+ * Every command's answer. Any command may also answer RATE_LIMITED (details.retryAfterSeconds: 1)
+ * when its socket sends more than SOCKET_EVENTS_PER_SECOND; the command did not run. A packet
+ * over MAX_PAYLOAD_BYTES gets no answer: the server closes that connection.
+ */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 type Command<P, R> = (payload: P, ack: (result: Ack<R>) => void) => void;
 
@@ -94,7 +99,7 @@ export interface VisitorClientToServer extends AlertCommands {
   'session:get': Command<Empty, CustomerSessionDTO>;
   /** The site's categories and whether any agent is online (no agent: offer the ticket form). */
   'site:config': Command<Empty, SiteConfigDTO>;
-  /** Starts a chat, or returns the visitor's chat that is still queued or active. */
+  /** Starts a chat, or returns the visitor's chat that is still queued or active. RATE_LIMITED past CONVERSATIONS_PER_IP_PER_HOUR new chats from one network. */
   'conversation:start': Command<StartConversationInput, SyncResult>;
   /** The visitor's open chat, or else the latest one; null when there is none. */
   'conversation:current': Command<Empty, ConversationDTO | null>;

@@ -158,7 +158,25 @@ export class Session {
     return result.agent;
   }
 
-  /** Forgets the token; the server keeps no session state for it (stateless JWT). */
+  /**
+   * Signs out: the server revokes the token (with `everywhere`, every session of the agent) and
+   * closes its sockets, so a copy of it stops working too; then the token is forgotten here. Does
+   * not wait for the answer (keepalive carries it past a page change); if it is lost, the token
+   * still expires after AGENT_SESSION_HOURS.
+   */
+  logout(everywhere = false): void {
+    const token = this.token;
+    if (token) {
+      void send(everywhere ? '/api/auth/logout-all' : '/api/auth/logout', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        keepalive: true,
+      }).catch(() => undefined);
+    }
+    this.clear();
+  }
+
+  /** Forgets the token here only; the server still accepts it until it expires (`logout` revokes it). */
   clear(): void {
     this.token = null;
     this.agent = null;

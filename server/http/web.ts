@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUSH_SERVICE_WORKER_PATH } from '../../shared/alerts.js';
 import { AppError } from './errors.js';
+import { cspHeader, PAGE_CSP } from './security-headers.js';
 
 export function webRoutes(opts: { webDir: string; publicUrl: () => string }): Router {
   const r = Router();
@@ -61,15 +62,31 @@ export function webRoutes(opts: { webDir: string; publicUrl: () => string }): Ro
   r.get('/demo', (_req, res) => {
     const origin = opts.publicUrl();
     const ws = origin.replace(/^http/, 'ws');
-    // The CSP a host site needs for the widget, shown by example.
+    // The CSP a host site needs for the widget (README), shown by example: nothing inline, the page's
+    // own look from its stylesheet, the widget from the chat server.
     res.setHeader(
       'Content-Security-Policy',
-      `default-src 'self'; script-src 'self' ${origin}; connect-src 'self' ${origin} ${ws}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: ${origin}`,
+      cspHeader({
+        ...PAGE_CSP,
+        'script-src': ["'self'", origin],
+        'connect-src': ["'self'", origin, ws],
+        'img-src': ["'self'", 'data:', 'blob:', origin],
+      }),
     );
     res.type('html').send(demoPage(origin));
   });
+  r.get('/demo.css', (_req, res) => {
+    res.type('css').setHeader('Cache-Control', 'public, max-age=300');
+    res.send(DEMO_CSS);
+  });
   return r;
 }
+
+const DEMO_CSS = `body { font-family: system-ui, sans-serif; margin: 0; color: #1f2933; background: #f7f8fa; }
+header { background: #0b3d91; color: #fff; padding: 24px 32px; }
+main { max-width: 720px; margin: 32px auto; padding: 0 16px; line-height: 1.6; }
+code { background: #e4e7eb; padding: 2px 6px; border-radius: 4px; }
+`;
 
 function demoPage(origin: string): string {
   return `<!doctype html>
@@ -78,12 +95,7 @@ function demoPage(origin: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Acme Help Center (demo host page)</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 0; color: #1f2933; background: #f7f8fa; }
-  header { background: #0b3d91; color: #fff; padding: 24px 32px; }
-  main { max-width: 720px; margin: 32px auto; padding: 0 16px; line-height: 1.6; }
-  code { background: #e4e7eb; padding: 2px 6px; border-radius: 4px; }
-</style>
+<link rel="stylesheet" href="/demo.css">
 </head>
 <body>
 <header><h1>Acme Help Center</h1><p>A page of a customer's site, embedding the chat widget.</p></header>

@@ -4,7 +4,9 @@
  * - is answered through its ack with `{ok, data}` or `{ok: false, error}` (unknown events too);
  * - runs after the socket's previous event finished, so one client's sends are stored in the
  *   order it sent them even though handlers are async;
- * - is tracked, so a shutdown can wait for writes in flight.
+ * - is tracked, so a shutdown can wait for writes in flight;
+ * - is counted against the socket's events per second (event-throttle.ts): over the limit it is
+ *   answered RATE_LIMITED at once (dropped if it has no ack) and its handler never runs.
  */
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -13,6 +15,7 @@ import type { ErrorBody } from '../../shared/errors.js';
 import { AppError, toErrorBody } from '../http/errors.js';
 import { parse } from '../http/validate.js';
 import type { Logger } from '../logger.js';
+import { ABUSE_FACTOR, EventThrottle } from './event-throttle.js';
 
 type AckData<F> = F extends (payload: never, ack: (result: Ack<infer R>) => void) => void ? R : never;
 
@@ -46,8 +49,11 @@ export function bindHandlers<Events, Schemas extends Record<keyof Events, z.ZodT
   handlers: Handlers<Events, Schemas>,
   inFlight: InFlight,
   log: Logger,
+  rate?: { perSecond: number; burst: number },
 ): void {
   let chain: Promise<unknown> = Promise.resolve();
+  const throttle = rate ? new EventThrottle(rate) : undefined;
+  let dropped = false;
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: Ack<unknown>) => void) : undefined;
@@ -60,6 +66,24 @@ export function bindHandlers<Events, Schemas extends Record<keyof Events, z.ZodT
       }
     };
     const fail = (error: ErrorBody) => answer({ ok: false, error });
+
+    const verdict = throttle?.check() ?? 'ok';
+    if (verdict === 'abusive') {
+      if (!dropped) {
+        dropped = true;
+        log.warn({ reason: 'event flood', perSecond: rate!.perSecond, factor: ABUSE_FACTOR }, `socket disconnected: more than ${ABUSE_FACTOR}× its events per second for several seconds`);
+        socket.disconnect(true);
+      }
+      return;
+    }
+    if (verdict === 'limited') {
+      fail({
+        code: 'RATE_LIMITED',
+        message: `Too many requests on this connection (more than ${rate!.perSecond} a second); wait a moment and try again`,
+        details: { reason: 'throttled', retryAfterSeconds: 1 },
+      });
+      return;
+    }
 
     if (typeof event !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, event)) {
       fail({ code: 'VALIDATION', message: `Unknown event: ${String(event).slice(0, 64)}` });

@@ -7,7 +7,9 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import { NAMESPACES, type AgentClientToServer, type AgentServerToClient, type VisitorClientToServer, type VisitorServerToClient } from '../../shared/events.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import { toErrorBody } from '../http/errors.js';
+import { clientIp, type TrustFn } from '../http/client-ip.js';
 import type { Logger } from '../logger.js';
+import type { OriginPolicy } from '../http/origins.js';
 import { AppError } from '../http/errors.js';
 import type { AgentPrincipal, AuthService } from '../modules/auth/auth.service.js';
 import type { CollisionState } from '../modules/collision/viewers.js';
@@ -21,6 +23,8 @@ import { rooms } from './rooms.js';
 
 export interface VisitorSocketData {
   customer: CustomerPrincipal;
+  /** The client's address by the TRUST_PROXY rule (http/client-ip.ts), for per-network limits. */
+  ip: string;
   /** What became of the widget's user token; `session:get` reports it to the host developer. */
   identity: Pick<CustomerSessionDTO, 'identity' | 'identityError'>;
 }
@@ -46,22 +50,27 @@ function handshakeError(body: ErrorBody): Error & { data: ErrorBody } {
 
 export function createIo(
   httpServer: HttpServer,
-  deps: { auth: AuthService; visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; log: Logger },
+  deps: { auth: AuthService; visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; log: Logger; origins: OriginPolicy; trustProxy: TrustFn; maxPayloadBytes: number },
 ): { io: Server; visitors: VisitorNamespace; agents: AgentNamespace } {
   const io = new Server(httpServer, {
-    // The widget runs on customers' sites, any origin; credentials are bearer tokens in `auth`, not cookies.
+    // The widget runs on customers' sites; credentials are bearer tokens in `auth`, not cookies. Any
+    // origin may open the transport: which origins may use which namespace and site is decided in
+    // the namespace middlewares below, from the handshake's Origin header, for polling and
+    // WebSocket alike (a WebSocket upgrade carries Origin too).
     cors: { origin: true, credentials: false },
-    maxHttpBufferSize: 1e6,
+    // MAX_PAYLOAD_BYTES: a bigger packet makes Socket.IO close that connection (no ack can answer it).
+    maxHttpBufferSize: deps.maxPayloadBytes,
     serveClient: false,
   });
 
   // One Server carries two namespaces with different event maps; each gets its own typing here.
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   visitors.use((socket, next) => {
-    visitorHandshake((socket.handshake.auth ?? {}) as Record<string, unknown>, deps).then(
+    visitorHandshake((socket.handshake.auth ?? {}) as Record<string, unknown>, socket.handshake.headers, deps).then(
       ({ customer, identity }) => {
         socket.data.customer = customer;
         socket.data.identity = identity;
+        socket.data.ip = clientIp(socket.request, deps.trustProxy);
         if (customer.visitorId) void socket.join(rooms.visitor(customer.visitorId));
         if (customer.user) void socket.join(rooms.user(customer.siteKey, customer.user.id));
         next();
@@ -70,17 +79,44 @@ export function createIo(
     );
   });
 
+  // An admin changed a site: its widgets on pages it no longer allows leave now, on every node, not
+  // at their next reconnect (which the middleware above then refuses).
+  deps.sites.onChange((siteKey) => {
+    visitors
+      .fetchSockets()
+      .then(async (sockets) => {
+        for (const s of sockets) {
+          if (s.data.customer?.siteKey !== siteKey) continue;
+          if (!(await deps.origins.allows(siteKey, s.handshake.headers.origin, s.handshake.headers.host))) s.disconnect(true);
+        }
+      })
+      .catch((err: unknown) => deps.log.warn({ err, siteKey }, 'could not check open sockets against the site\'s origins'));
+  });
+
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
   agents.use((socket, next) => {
     const token = ((socket.handshake.auth ?? {}) as Record<string, unknown>).token;
-    deps.auth.authenticate(token).then(
-      (agent) => {
-        socket.data.agent = agent;
-        void socket.join(rooms.agent(agent.id));
-        next();
-      },
-      (err: unknown) => next(handshakeError(toErrorBody(err, deps.log, { namespace: 'agent' }))),
-    );
+    // The agent UI is served by us: another site's page must not drive an agent's browser.
+    Promise.resolve()
+      .then(() => deps.origins.checkOwn(socket.handshake.headers.origin, socket.handshake.headers.host))
+      .then(async () => {
+        const claims = deps.auth.verifyToken(token);
+        return { claims, agent: await deps.auth.checkSession(claims) };
+      })
+      .then(
+        ({ claims, agent }) => {
+          socket.data.agent = agent;
+          // Its session's room: a sign-out closes exactly this session's sockets, on every node.
+          void socket.join([rooms.agent(agent.id), rooms.session(claims.jti)]);
+          next();
+          // A sign-out that lands during the handshake would pass this socket by (disconnectSockets
+          // sees connected sockets only), so the session is checked once more now that it counts.
+          deps.auth.checkSession(claims).catch((err: unknown) => {
+            if (err instanceof AppError && err.code === 'UNAUTHORIZED') socket.disconnect(true);
+          });
+        },
+        (err: unknown) => next(handshakeError(toErrorBody(err, deps.log, { namespace: 'agent' }))),
+      );
   });
 
   return { io, visitors, agents };
@@ -93,13 +129,20 @@ export function createIo(
  */
 async function visitorHandshake(
   auth: Record<string, unknown>,
-  deps: { visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; log: Logger },
-): Promise<VisitorSocketData> {
-  if (auth.session !== undefined) return { customer: deps.sessions.verify(auth.session), identity: { identity: 'absent' } };
+  headers: { origin?: string | undefined; host?: string | undefined },
+  deps: { visitors: VisitorsService; sites: SitesService; sessions: CustomerSessions; origins: OriginPolicy; log: Logger },
+): Promise<Omit<VisitorSocketData, 'ip'>> {
+  // Our own pages (the customer page, the demo) always pass; other pages only when the site lists their origin.
+  if (auth.session !== undefined) {
+    const customer = deps.sessions.verify(auth.session);
+    await deps.origins.check(customer.siteKey, headers.origin, headers.host);
+    return { customer, identity: { identity: 'absent' } };
+  }
   const token = auth.visitorToken;
   const siteKey = auth.siteKey ?? 'default';
   if (typeof token !== 'string' || !VISITOR_TOKEN.test(token)) throw new AppError('UNAUTHORIZED', 'A visitor token of 43 to 128 base64url characters is required');
   if (typeof siteKey !== 'string' || !SITE_KEY.test(siteKey)) throw new AppError('VALIDATION', 'siteKey must be 1 to 64 letters, digits, "-" or "_"');
+  await deps.origins.check(siteKey, headers.origin, headers.host);
   const visitor = await deps.visitors.resolve(token, siteKey);
   const customer: CustomerPrincipal = { visitorId: visitor.id, siteKey, user: null, guestOf: null };
   if (auth.userToken === undefined || auth.userToken === null || auth.userToken === '') return { customer, identity: { identity: 'absent' } };

@@ -10,6 +10,8 @@ export const rooms = {
   tickets: 'tickets',
   /** Every tab of one agent (agent namespace). */
   agent: (id: string) => `agent:${id}`,
+  /** The sockets of one agent session (token jti): what its sign-out disconnects (agent namespace). */
+  session: (jti: string) => `session:${jti}`,
   /** Agents watching the live queue (agent namespace). */
   queue: 'queue',
   /** Every visitor socket of one site (visitor namespace): availability pushes (`site:config`). */

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { agentModel } from '../modules/auth/agent.model.js';
+import { revokedSessionModel } from '../modules/auth/revoked-session.model.js';
 import { cannedReplyModel } from '../modules/canned/canned.model.js';
 import { conversationModel } from '../modules/conversations/conversation.model.js';
 import { messageModel } from '../modules/conversations/message.model.js';
@@ -13,6 +14,7 @@ import { noteModel } from '../modules/tickets/note.model.js';
 import { counterModel } from '../modules/tickets/ticket-numbers.js';
 import { attachmentModel } from '../modules/uploads/attachment.model.js';
 import { visitorModel } from '../modules/visitors/visitor.model.js';
+import { visitorTokenModel } from '../modules/visitors/visitor-token.model.js';
 import { readMarkerModel } from '../modules/workspace/read-marker.model.js';
 import { readReceiptModel } from '../modules/receipts/read-receipt.model.js';
 import { feedbackModel } from '../modules/feedback/feedback.model.js';
@@ -25,7 +27,9 @@ export type Models = ReturnType<typeof bindModels>;
 function bindModels(conn: Connection) {
   return {
     Agent: agentModel(conn),
+    RevokedSession: revokedSessionModel(conn),
     Visitor: visitorModel(conn),
+    VisitorToken: visitorTokenModel(conn),
     Conversation: conversationModel(conn),
     Message: messageModel(conn),
     Note: noteModel(conn),

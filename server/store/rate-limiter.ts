@@ -41,8 +41,11 @@ export class RateLimiter {
 
   constructor(private readonly model: RateModel) {}
 
-  /** Counts one hit for `key`; throws RATE_LIMITED with `retryAfterSeconds` once the window is full. */
-  async hit(limit: Limit, key: string, message = 'Too many requests; please wait and try again'): Promise<void> {
+  /**
+   * Counts one hit for `key`; throws RATE_LIMITED with `retryAfterSeconds` once the window is full.
+   * A function `message` is given the wait, so the answer can say when to try again (`retryIn`).
+   */
+  async hit(limit: Limit, key: string, message: string | ((retryAfterSeconds: number) => string) = 'Too many requests; please wait and try again'): Promise<void> {
     const now = Date.now();
     const windowMs = limit.windowSeconds * 1000;
     const start = Math.floor(now / windowMs) * windowMs;
@@ -64,8 +67,15 @@ export class RateLimiter {
     void this.sweep(now);
     if (count > limit.max) {
       const retryAfterSeconds = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-      throw new AppError('RATE_LIMITED', message, { reason: 'throttled', retryAfterSeconds });
+      throw new AppError('RATE_LIMITED', typeof message === 'string' ? message : message(retryAfterSeconds), { reason: 'throttled', retryAfterSeconds });
     }
+  }
+
+  /** Takes back one hit of the current window (an attempt that turned out not to count, such as a successful sign-in). */
+  async refund(limit: Limit, key: string): Promise<void> {
+    const windowMs = limit.windowSeconds * 1000;
+    const id = `${limit.name}:${key}:${Math.floor(Date.now() / windowMs) * windowMs}`;
+    await this.locks.run(id, () => this.model.updateOne({ _id: id, count: { $gt: 0 } }, { $inc: { count: -1 } }));
   }
 
   private async sweep(now: number): Promise<void> {
@@ -73,4 +83,11 @@ export class RateLimiter {
     this.lastSweep = now;
     await this.model.deleteMany({ expiresAt: { $lt: new Date(now) } }).catch(() => undefined);
   }
+}
+
+/** "in 40 seconds", "in 12 minutes": when a throttled client may try again, for messages. */
+export function retryIn(seconds: number): string {
+  if (seconds < 90) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minutes`;
 }

@@ -79,7 +79,7 @@ describe('the top bar', () => {
     await page.keyboard.press('Escape');
     await account.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: /^Your account/ }).click();
-    await account.getByRole('button', { name: 'Sign out' }).click();
+    await account.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(errors).toEqual([]);
   }, 30_000);

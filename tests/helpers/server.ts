@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
+import type { Logger } from '../../server/logger.js';
 import { startTestStore, type TestStore } from './store.js';
 
 export const ADMIN = { email: 'admin@example.test', password: 'correct horse battery staple' };
@@ -14,7 +15,8 @@ export interface TestServer extends RunningServer {
   addAgent(name: string, role?: 'agent' | 'admin'): Promise<{ email: string; password: string; id: string }>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `log`: a logger of the test's own, to read what the server logged (otherwise quiet). */
+export async function startTestServer(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestServer> {
   const testStore = await startTestStore();
   const dataDir = await mkdtemp(join(tmpdir(), 'chat-data-'));
   const config = loadConfig({
@@ -29,6 +31,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // limits themselves are tested with small values (tests/server/tickets.test.ts).
     TICKETS_PER_IP_PER_HOUR: '100000',
     TICKETS_PER_EMAIL_PER_HOUR: '100000',
+    // The same for the other abuse limits; tests/server/limits.test.ts and fuzz.test.ts set their own.
+    CONVERSATIONS_PER_IP_PER_HOUR: '100000',
+    LOGIN_ATTEMPTS_PER_15_MIN: '100000',
+    SOCKET_EVENTS_PER_SECOND: '100000',
+    SOCKET_EVENTS_BURST: '100000',
     // Alerts on a test's time scale: a short coalescing window, quick retries, a short lease, and
     // the local push service of tests/helpers/push-service.ts speaks plain http.
     ALERT_COALESCE_SECONDS: '0.3',
@@ -40,7 +47,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     AGENT_HEARTBEAT_SECONDS: '0.5',
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, opts.log);
   let n = 0;
   return {
     ...server,

@@ -77,7 +77,7 @@ describe('agents sign in', () => {
       expect(res.status).toBe(401);
       expect((await refusedWith(connectAgent(server.url, token))).message).toBe('UNAUTHORIZED');
     }
-    const valid = jwt.sign({ ver: 0 }, JWT_SECRET, { subject: agent.id, expiresIn: '1h' });
+    const valid = jwt.sign({ ver: 0 }, JWT_SECRET, { subject: agent.id, audience: 'agent', jwtid: 'a-session-id-of-our-own', expiresIn: '1h' });
     expect((await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${valid}` } })).status).toBe(200);
   });
 
@@ -93,10 +93,10 @@ describe('agents sign in', () => {
 });
 
 describe('health', () => {
-  it('/healthz says the process is up and /readyz that the store is reachable', async () => {
+  it('/healthz says the process is up and /readyz that the store is reachable (and that no Redis joins nodes)', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ok: true, store: 'reachable' });
+    expect(await ready.json()).toEqual({ ok: true, store: 'reachable', redis: 'off' });
   });
 });

@@ -3,7 +3,7 @@
  * the widget passes the token in its handshake; the customer page trades it for a session. A
  * token that fails any check leaves the widget working, anonymous, and says why.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDTO, CustomerSessionDTO, MessageDTO, SyncResult } from '../../shared/types.js';
@@ -32,6 +32,8 @@ let secret: string;
 let agent: AgentClient;
 /** A ticket the user opened while logged in, before any test ran. */
 let usersTicket: ConversationDTO;
+/** Our own tokens of other kinds, which must not pass for a host's user token. */
+let borrowed: { agent: string; visitorSession: string };
 
 const USER = { sub: 'host-user-1001', email: 'Lena.Larsson@Example.test', name: 'Lena Larsson' };
 
@@ -46,6 +48,7 @@ beforeAll(async () => {
   server = await startTestServer({ SMTP_URL: catcher.url });
   const admin = await login(server.url, ADMIN.email, ADMIN.password);
   secret = await siteIdentitySecret(server.url, admin.token);
+  borrowed = { agent: admin.token, visitorSession: (await customerSession(await connectVisitor(server.url))).token };
   agent = (await agentSession(server.url, await server.addAgent('Ida Agent'))).socket;
   const laptop = await connectVisitor(server.url, newVisitorToken(), { userToken: userToken() });
   usersTicket = ok(await call<SyncResult>(laptop, 'ticket:create', { clientId: cid(), category: 'security', body: 'Someone tried to reset my password' })).conversation;
@@ -99,6 +102,13 @@ describe('a valid user token', () => {
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 let rsaKey: string | undefined;
+let ecPrivateKey: string | undefined;
+const ecKey = () => (ecPrivateKey ??= generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).privateKey);
+/** A JWT put together by hand, HMAC-SHA256 over whatever header it claims. */
+const hmacSigned = (header: unknown, claims: unknown, key: string) => {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+};
 
 /** Tokens a host might send, or an attacker might craft; each with what the host developer is told. */
 function refusedTokens(): Array<[string, () => string, RegExp]> {
@@ -114,6 +124,14 @@ function refusedTokens(): Array<[string, () => string, RegExp]> {
     ['without sub', () => jwt.sign({ email: USER.email, name: USER.name }, secret, { algorithm: 'HS256', expiresIn: '1h' }), /names no user/],
     ['living longer than 24 hours', () => jwt.sign(USER, secret, { algorithm: 'HS256', expiresIn: '25h' }), /at most 24 hours/],
     ['HS512 with the right secret', () => jwt.sign(USER, secret, { algorithm: 'HS512', expiresIn: '1h' }), /invalid algorithm/],
+    ['ES256-signed', () => jwt.sign(USER, ecKey(), { algorithm: 'ES256', expiresIn: '1h' }), /invalid algorithm/],
+    ['alg RS256 in the header, HMAC-signed with the site secret (algorithm confusion)', () => hmacSigned({ alg: 'RS256', typ: 'JWT' }, { ...USER, iat: now, exp: now + 600 }, secret), /invalid algorithm/],
+    ['not yet valid (nbf an hour ahead)', () => jwt.sign({ ...USER, nbf: now + 3600 }, secret, { algorithm: 'HS256', expiresIn: '2h' }), /not active/],
+    ['sub as a query object', () => jwt.sign({ ...USER, sub: undefined, user_id: { $ne: null } }, secret, { algorithm: 'HS256', expiresIn: '1h' }), /names no user/],
+    ['garbage', () => 'garbage', /malformed/],
+    ['10 kB, signed with the right secret', () => jwt.sign({ ...USER, pad: 'x'.repeat(10_240) }, secret, { algorithm: 'HS256', expiresIn: '1h' }), /too long/],
+    ["an agent's session token", () => borrowed.agent, /invalid signature/],
+    ["a widget visitor's session token", () => borrowed.visitorSession, /invalid signature/],
   ];
 }
 

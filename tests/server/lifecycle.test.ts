@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import PostalMime from 'postal-mime';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncResult } from '../../shared/types.js';
 import { call, connectVisitor, ok } from '../helpers/clients.js';
@@ -39,20 +40,23 @@ describe('running the server', () => {
     const url = listening.url as string;
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ ok: true, store: 'reachable' });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ ok: true, store: 'reachable', redis: 'off' });
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'boss@example.test', password: 'a long admin password' }) });
     expect(login.status).toBe(200);
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(true);
 
-    // Without SMTP_URL a customer's mail is written under DATA_DIR/mail and its link is logged.
+    // Without SMTP_URL a customer's mail is written under DATA_DIR/mail; the log names the ticket,
+    // never its link (a guest's way in).
     const visitor = await connectVisitor(url);
     const ticket = ok(await call<SyncResult>(visitor, 'ticket:create', { clientId: 'lifecycle-form-1', email: 'offline@example.test', category: 'other', body: 'Hello?' }));
     const linkLine = await server.waitFor('ticket link');
     expect(linkLine.ticket).toBe(ticket.conversation.ticket!.number);
-    expect(linkLine.link).toMatch(/\/tickets\/#t=[A-Za-z0-9_-]{43}$/);
+    expect(linkLine.link).toBe('[redacted]');
     const mails = readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'));
     expect(mails).toHaveLength(1);
     expect(readFileSync(join(dataDir, 'mail', mails[0]!), 'utf8')).toContain(String(ticket.conversation.ticket!.number));
+    const mailText = (await PostalMime.parse(readFileSync(join(dataDir, 'mail', mails[0]!)))).text ?? '';
+    expect(mailText).toMatch(/\/tickets\/#t=[A-Za-z0-9_-]{43}/);
     visitor.disconnect();
 
     // The FerretDB child is ours; after SIGTERM it must be gone too.

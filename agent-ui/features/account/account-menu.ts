@@ -6,6 +6,11 @@ import { PopupController } from '../../controllers/popup.js';
 import { menuStyles } from '../../styles/menu.js';
 import { baseStyles } from '../../styles/shared.js';
 
+export interface SignOutDetail {
+  /** Every session of the agent, not only this browser's. */
+  everywhere: boolean;
+}
+
 /** "Ada Lovelace" → "AL"; one word → its first letter. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -17,9 +22,9 @@ export function initials(name: string): string {
 
 /**
  * The signed-in agent at the end of the top bar: their initials (and name, where there is room),
- * opening a panel with the name, the email and "Sign out".
+ * opening a panel with the name, the email, "Sign out" and "Sign out everywhere".
  *
- * @fires sign-out - the agent chose to sign out.
+ * @fires sign-out - the agent chose to sign out; `detail.everywhere`: of every device and browser too.
  */
 export class AccountMenu extends LitElement {
   static override styles = [
@@ -102,9 +107,9 @@ export class AccountMenu extends LitElement {
   @property({ attribute: false }) me: AgentDTO | null = null;
   private readonly popup = new PopupController(this);
 
-  private signOut(): void {
+  private signOut(everywhere: boolean): void {
     this.popup.set(false);
-    this.dispatchEvent(new CustomEvent('sign-out', { bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent<SignOutDetail>('sign-out', { detail: { everywhere }, bubbles: true, composed: true }));
   }
 
   override render() {
@@ -130,7 +135,10 @@ export class AccountMenu extends LitElement {
           <span>${me.email}</span>
         </div>
         ${me.role === 'admin' ? html`<span class="role">Admin</span>` : nothing}
-        <button class="btn btn-small sign-out" type="button" @click=${this.signOut}>${icon('sign-out')} Sign out</button>
+        <button class="btn btn-small sign-out" type="button" @click=${() => this.signOut(false)}>${icon('sign-out')} Sign out</button>
+        <button class="btn btn-small sign-out" type="button" title="Ends your sessions in every browser and on every device" @click=${() => this.signOut(true)}>
+          Sign out everywhere
+        </button>
       </div>
     </div>`;
   }
@@ -143,6 +151,6 @@ declare global {
     'account-menu': AccountMenu;
   }
   interface GlobalEventHandlersEventMap {
-    'sign-out': CustomEvent<undefined>;
+    'sign-out': CustomEvent<SignOutDetail>;
   }
 }

@@ -310,9 +310,9 @@ export class AdminOfficial extends LitElement {
           ${channels.map(
             (c) => html`<tr>
               <td>${c.kind === 'handle' && c.platform ? `Account on ${PLATFORM_LABEL[c.platform]}` : KIND_LABEL[c.kind]}</td>
-              <td style="overflow-wrap: anywhere"><strong>${c.kind === 'handle' ? `@${c.value}` : c.value}</strong></td>
+              <td class="wrap-anywhere"><strong>${c.kind === 'handle' ? `@${c.value}` : c.value}</strong></td>
               <td>${c.note ?? html`<span class="muted">—</span>`}</td>
-              <td style="white-space: nowrap"><time datetime=${c.createdAt}>${formatFullTime(c.createdAt)}</time></td>
+              <td class="nowrap"><time datetime=${c.createdAt}>${formatFullTime(c.createdAt)}</time></td>
               <td>
                 <button class="btn btn-small btn-danger" type="button" ?disabled=${this.busy.has(c.id)} aria-label="Delete ${describe(c)}" @click=${() => void this.deleteChannel(c)}>
                   Delete
@@ -347,7 +347,7 @@ export class AdminOfficial extends LitElement {
             : nothing}
         </div>
         ${this.loadError
-          ? html`<div class="message error actions" role="alert" style="justify-content: space-between; margin-bottom: 0.75rem">
+          ? html`<div class="message error actions spread below" role="alert">
               <span>${this.loadError}</span>
               <button class="btn btn-small" type="button" ?disabled=${this.loading} @click=${() => void this.load()}>Try again</button>
             </div>`

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { SiteDTO } from '../../../shared/api.js';
@@ -129,7 +129,33 @@ type Section = (typeof SECTIONS)[number];
  * @fires admin-reload - something changed on the server; the lists should be fetched again.
  */
 export class AdminSite extends LitElement {
-  static override styles = [baseStyles, fieldStyles, adminStyles];
+  static override styles = [
+    baseStyles,
+    fieldStyles,
+    adminStyles,
+    css`
+      .timezone {
+        margin: 0.75rem 0 0.5rem;
+      }
+      .swatch {
+        width: 4rem;
+        height: 2.25rem;
+        padding: 0.1rem;
+      }
+      th.row-label {
+        text-transform: none;
+        font-size: 0.875rem;
+        color: inherit;
+      }
+      .secret {
+        padding: 0.35rem 0.55rem;
+        border-radius: var(--ah-radius-sm);
+        background: var(--ah-surface-2);
+        border: 1px solid var(--ah-border);
+        overflow-wrap: anywhere;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api: AdminApi | null = null;
   @property({ attribute: false }) sites: readonly SiteDTO[] = [];
@@ -319,7 +345,7 @@ export class AdminSite extends LitElement {
   private renderRouting(d: Draft) {
     return html`<fieldset class="box" aria-describedby=${this.sectionErrors('routing').length ? 'routing-errors' : nothing}>
       <legend>Routing</legend>
-      <div style="display: grid; gap: 0.5rem; margin-top: 0.35rem">
+      <div class="stack">
         <label class="radio"
           ><input type="radio" name="routing" value="manual" .checked=${live(d.routing === 'manual')} @change=${() => this.set('routing', 'manual')} />
           <span><strong>Manual</strong><br /><span class="muted">Agents pick waiting chats from the queue.</span></span></label
@@ -344,7 +370,7 @@ export class AdminSite extends LitElement {
         ? html`<p class="hint" role="status"><strong>Every day is closed:</strong> visitors can only leave a message until you add opening hours.</p>`
         : nothing}
       ${d.hoursOn
-        ? html`<div class="field" style="max-width: 22rem; margin: 0.75rem 0 0.5rem">
+        ? html`<div class="field w-22 timezone">
               <label for="site-timezone">Time zone</label>
               <input
                 id="site-timezone"
@@ -375,7 +401,7 @@ export class AdminSite extends LitElement {
       </div>
       <p class="hint">${d.widgetOn ? 'Empty texts use the widget’s built-in wording.' : 'The widget uses its built-in colour and texts.'}</p>
       ${d.widgetOn
-        ? html`<div class="grid" style="margin-top: 0.75rem">
+        ? html`<div class="grid mt">
               <div class="field">
                 <label for="widget-color">Colour</label>
                 <input
@@ -385,7 +411,7 @@ export class AdminSite extends LitElement {
                   aria-invalid=${this.invalid('widget.color')}
                   aria-describedby=${this.errors.has('widget.color') ? 'widget-color-error' : nothing}
                   @input=${(e: Event) => this.set('color', (e.target as HTMLInputElement).value)}
-                  style="width: 4rem; height: 2.25rem; padding: 0.1rem"
+                  class="swatch"
                 />
                 ${this.errors.has('widget.color') ? html`<p class="field-error" id="widget-color-error">${this.errors.get('widget.color')}</p>` : nothing}
               </div>
@@ -415,7 +441,7 @@ export class AdminSite extends LitElement {
                 <p class="hint">None checked: all.</p>
               </fieldset>
             </div>
-            <div class="table-scroll" style="margin-top: 0.75rem">
+            <div class="table-scroll mt">
               <table>
                 <caption class="sr-only">Widget texts by language</caption>
                 <thead>
@@ -428,7 +454,7 @@ export class AdminSite extends LitElement {
                 <tbody>
                   ${LANGUAGES.map(
                     (l) => html`<tr>
-                      <th scope="row" style="text-transform: none; font-size: 0.875rem; color: inherit">${l.label}</th>
+                      <th scope="row" class="row-label">${l.label}</th>
                       <td>
                         <textarea
                           rows="2"
@@ -483,7 +509,7 @@ export class AdminSite extends LitElement {
       </p>
       ${d.widgetOn
         ? html`<prechat-editor
-            style="margin-top: 0.75rem"
+            class="mt"
             .value=${d.prechat}
             .errors=${this.prechatErrorMap()}
             @prechat-change=${(e: CustomEvent<PrechatChangeDetail>) => this.onPrechatChange(e.detail.prechat)}
@@ -507,7 +533,7 @@ export class AdminSite extends LitElement {
         @input=${(e: Event) => this.set('origins', (e.target as HTMLTextAreaElement).value)}
       ></textarea>
       <p class="hint" id="site-origins-hint">
-        One per line, like https://shop.example.com. Empty: any site. Saved for now; embedding is not restricted by it yet.
+        One per line, like https://shop.example.com. Empty: any site. Pages on other sites cannot open this site’s chat.
       </p>
       ${this.renderSectionErrors('allowedOrigins')}
     </div>`;
@@ -518,18 +544,18 @@ export class AdminSite extends LitElement {
     return html`<fieldset class="box">
       <legend>Ticket categories</legend>
       <p class="hint">The id is stored on tickets (lowercase letters, digits and “-”); the label is what people see.</p>
-      <div style="display: grid; gap: 0.4rem; margin-top: 0.5rem">
+      <div class="stack-tight">
         ${d.categories.map(
           (c, i) => html`<div class="actions">
-            <input style="max-width: 12rem" aria-label="Category ${i + 1} id" spellcheck="false" .value=${live(c.id)} aria-invalid=${this.invalid(`categories.${i}.id`)} @input=${(e: Event) => update(i, { id: (e.target as HTMLInputElement).value })} />
-            <input style="max-width: 18rem" aria-label="Category ${i + 1} label" .value=${live(c.label)} aria-invalid=${this.invalid(`categories.${i}.label`)} @input=${(e: Event) => update(i, { label: (e.target as HTMLInputElement).value })} />
+            <input class="w-12" aria-label="Category ${i + 1} id" spellcheck="false" .value=${live(c.id)} aria-invalid=${this.invalid(`categories.${i}.id`)} @input=${(e: Event) => update(i, { id: (e.target as HTMLInputElement).value })} />
+            <input class="w-18" aria-label="Category ${i + 1} label" .value=${live(c.label)} aria-invalid=${this.invalid(`categories.${i}.label`)} @input=${(e: Event) => update(i, { label: (e.target as HTMLInputElement).value })} />
             <button class="btn btn-small" type="button" aria-label="Remove category ${c.label || i + 1}" ?disabled=${d.categories.length <= 1} @click=${() => this.set('categories', d.categories.filter((_, j) => j !== i))}>
               Remove
             </button>
           </div>`,
         )}
       </div>
-      <div class="actions" style="margin-top: 0.5rem">
+      <div class="actions mt-s">
         <button class="btn btn-small" type="button" ?disabled=${d.categories.length >= 50} @click=${() => this.set('categories', [...d.categories, { id: '', label: '' }])}>Add category</button>
       </div>
       ${this.renderSectionErrors('categories')}
@@ -540,8 +566,8 @@ export class AdminSite extends LitElement {
     return html`<section class="card" aria-labelledby="secret-title">
       <h3 id="secret-title">Identity secret</h3>
       <p class="lead">Your site’s backend signs its signed-in users’ tokens with this secret (HS256). Keep it private.</p>
-      <div class="actions" style="margin-top: 0.75rem">
-        <code style="padding: 0.35rem 0.55rem; border-radius: var(--ah-radius-sm); background: var(--ah-surface-2); border: 1px solid var(--ah-border); overflow-wrap: anywhere"
+      <div class="actions mt">
+        <code class="secret"
           >${this.showSecret ? site.identitySecret : '•'.repeat(24)}</code
         >
         <button class="btn btn-small" type="button" aria-pressed=${this.showSecret ? 'true' : 'false'} @click=${() => (this.showSecret = !this.showSecret)}>
@@ -576,7 +602,7 @@ export class AdminSite extends LitElement {
         <p class="message ${this.statusIsError ? 'error' : 'ok'}" role="status">${this.status}</p>
         <form novalidate @submit=${this.save} aria-busy=${this.busy ? 'true' : 'false'}>
           ${this.formError ? html`<div class="message error" role="alert" id="site-form-error" tabindex="-1">${this.formError}</div>` : nothing}
-          <div class="field" style="max-width: 24rem">
+          <div class="field w-24">
             <label for="site-name">Name</label>
             <input
               id="site-name"

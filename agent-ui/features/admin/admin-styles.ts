@@ -206,4 +206,48 @@ export const adminStyles = css`
     gap: 0.35rem;
     flex-wrap: wrap;
   }
+  /* Layout helpers for one-off spacing: the page's CSP allows no style attributes. */
+  .mt {
+    margin-top: 0.75rem;
+  }
+  .mt-s {
+    margin-top: 0.5rem;
+  }
+  .below {
+    margin-bottom: 0.75rem;
+  }
+  .stack {
+    display: grid;
+    gap: 0.5rem;
+    margin-top: 0.35rem;
+  }
+  .stack-tight {
+    display: grid;
+    gap: 0.4rem;
+    margin-top: 0.5rem;
+  }
+  .w-12 {
+    max-width: 12rem;
+  }
+  .w-18 {
+    max-width: 18rem;
+  }
+  .w-22 {
+    max-width: 22rem;
+  }
+  .w-24 {
+    max-width: 24rem;
+  }
+  .grow {
+    flex: 1 1 16rem;
+  }
+  .spread {
+    justify-content: space-between;
+  }
+  .nowrap {
+    white-space: nowrap;
+  }
+  .wrap-anywhere {
+    overflow-wrap: anywhere;
+  }
 `;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { AgentProfileDTO, TeamDTO } from '../../../shared/workspace.js';
@@ -17,7 +17,21 @@ const MAX_TEAM_NAME = 80;
  * @fires admin-reload - something changed on the server; the lists should be fetched again.
  */
 export class AdminTeams extends LitElement {
-  static override styles = [baseStyles, fieldStyles, adminStyles];
+  static override styles = [
+    baseStyles,
+    fieldStyles,
+    adminStyles,
+    css`
+      .new-team {
+        margin-bottom: 1rem;
+        align-items: start;
+      }
+      /* Level with the input, below its label. */
+      .beside-field {
+        margin-top: 1.55rem;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api: AdminApi | null = null;
   @property({ attribute: false }) teams: readonly TeamDTO[] = [];
@@ -142,7 +156,7 @@ export class AdminTeams extends LitElement {
               <label class="sr-only" for="team-rename">New name for ${team.name}</label>
               <input
                 id="team-rename"
-                style="max-width: 18rem"
+                class="w-18"
                 maxlength=${MAX_TEAM_NAME}
                 .value=${live(r.name)}
                 aria-invalid=${r.error ? 'true' : 'false'}
@@ -179,8 +193,8 @@ export class AdminTeams extends LitElement {
             <p class="lead">Chats can be transferred to a team. Add agents to teams when you edit them.</p>
           </div>
         </div>
-        <form class="actions" style="margin-bottom: 1rem; align-items: start" novalidate @submit=${this.create}>
-          <div class="field" style="flex: 1 1 16rem; max-width: 22rem">
+        <form class="actions new-team" novalidate @submit=${this.create}>
+          <div class="field grow w-22">
             <label for="team-new">New team</label>
             <input
               id="team-new"
@@ -193,7 +207,7 @@ export class AdminTeams extends LitElement {
             />
             ${this.newError ? html`<p class="field-error" id="team-new-error" role="alert">${this.newError}</p>` : nothing}
           </div>
-          <button class="btn btn-primary" type="submit" style="margin-top: 1.55rem" ?disabled=${this.creating}>Create team</button>
+          <button class="btn btn-primary beside-field" type="submit" ?disabled=${this.creating}>Create team</button>
         </form>
         <p class="message ${this.statusIsError ? 'error' : 'ok'}" role="status">${this.status}</p>
         ${this.teams.length

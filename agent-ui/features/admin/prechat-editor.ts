@@ -365,9 +365,9 @@ export class PrechatEditor extends LitElement {
               (f, i) => this.renderField(f, i, d.fields.length),
             )}
           </ol>`
-        : html`<p class="hint" style="margin-top: 0.75rem">No fields of your own yet: add one to ask for an account number, say.</p>`}
+        : html`<p class="hint mt">No fields of your own yet: add one to ask for an account number, say.</p>`}
       ${general.length ? html`<div class="field-error" role="alert">${general.map(([, m]) => html`<div>Fields: ${m}</div>`)}</div>` : nothing}
-      <div class="actions" style="margin-top: 0.75rem">
+      <div class="actions mt">
         <button class="btn btn-small add" type="button" ?disabled=${full} aria-describedby=${full ? 'prechat-full' : nothing} @click=${() => void this.add()}>Add field</button>
         ${full ? html`<span class="hint" id="prechat-full">At most ${MAX_PRECHAT_FIELDS} fields.</span>` : nothing}
       </div>

@@ -9,7 +9,6 @@
  * (documented) window.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { hash } from '@node-rs/argon2';
 import { Types } from 'mongoose';
 import type { AgentInviteResult } from '../../../shared/api.js';
 import type { z } from 'zod';
@@ -22,6 +21,7 @@ import type { Claims } from '../../store/claims.js';
 import type { DocLocks } from '../../store/doc-locks.js';
 import { toAgentProfileDTO, type AgentDoc, type AgentModel } from '../auth/agent.model.js';
 import type { AgentPrincipal, AuthService } from '../auth/auth.service.js';
+import { hashPassword } from '../auth/passwords.js';
 import type { Mailer } from '../mail/mailer.js';
 import { agentInviteMail } from '../mail/templates.js';
 import type { SitesService } from '../sites/sites.service.js';
@@ -65,7 +65,7 @@ export class AdminService {
   async invite(by: AgentPrincipal, input: InviteAgent): Promise<AgentInviteResult> {
     const { token, inviteHash, inviteExpiresAt } = newInvite();
     // Nobody knows these bytes, so the hash matches no password; login refuses invited agents before checking anyway.
-    const passwordHash = await hash(randomBytes(32));
+    const passwordHash = await hashPassword(randomBytes(32));
     const doc = await this.deps.locks.run(ROSTER_LOCK, async () => {
       const teamIds = await this.deps.teams.existing(input.teamIds ?? []);
       const skills = await this.checkSkills(input.skills);
@@ -155,7 +155,7 @@ export class AdminService {
     const claimId = `invite:${inviteHash}`;
     if (!(await this.deps.claims.take(claimId, agent._id.toHexString()))) throw invalid();
     try {
-      const passwordHash = await hash(input.password);
+      const passwordHash = await hashPassword(input.password);
       const accepted = await this.deps.locks.run(ROSTER_LOCK, async () => {
         const current = await this.deps.agents.findById(agent._id).lean();
         // Re-sent (new link) or deactivated since we looked: this link no longer counts.
@@ -201,8 +201,9 @@ export class AdminService {
       return 'failed';
     }
     if (this.deps.mailer.channel === 'file') {
-      // No SMTP: the operator finds the link here (and in DATA_DIR/mail) to pass on by hand.
-      this.deps.log.info({ agentId: agent._id.toHexString(), link }, 'invitation written to the mail folder');
+      // No SMTP: the operator finds the link in DATA_DIR/mail to pass on by hand. Not in the log: the
+      // link sets the account's password, and logs travel further than the data folder.
+      this.deps.log.info({ agentId: agent._id.toHexString() }, 'invitation written to the mail folder');
       return 'file';
     }
     return 'sent';

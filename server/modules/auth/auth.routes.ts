@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { loginInput } from '../../../shared/schemas/index.js';
+import { bearerToken } from '../../http/middleware.js';
 import { parse } from '../../http/validate.js';
 import type { AuthService } from './auth.service.js';
 
@@ -11,6 +12,16 @@ export function authRoutes(auth: AuthService, requireAgent: RequestHandler): Rou
   });
   r.get('/me', requireAgent, (req, res) => {
     res.json({ agent: req.agent });
+  });
+  // Sign-out revokes the presented session at once, on every node, and closes its sockets; a token
+  // copied before sign-out stops working too (a stateless JWT alone would live on until it expires).
+  r.post('/logout', requireAgent, async (req, res) => {
+    await auth.logout(bearerToken(req));
+    res.status(204).end();
+  });
+  r.post('/logout-all', requireAgent, async (req, res) => {
+    await auth.logoutAll(req.agent!.id);
+    res.status(204).end();
   });
   return r;
 }

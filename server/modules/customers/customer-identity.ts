@@ -111,6 +111,10 @@ export class CustomerSessions {
     if (typeof c.site !== 'string') throw refused();
     if (c.vid !== undefined && !Types.ObjectId.isValid(c.vid)) throw refused();
     if (c.cid !== undefined && !Types.ObjectId.isValid(c.cid)) throw refused();
+    // The claims that make it a customer session, consistent with its kind; an agent's token (aud,
+    // sub, jti, ver) never has them, so the two kinds cannot pass for each other even in principle.
+    const kindOk = c.k === 'guest' ? typeof c.cid === 'string' : c.k === 'user' ? typeof c.uid === 'string' : c.k === 'visitor' && typeof c.vid === 'string';
+    if (!kindOk || c.aud !== undefined) throw refused();
     return {
       visitorId: c.vid ?? null,
       siteKey: c.site,

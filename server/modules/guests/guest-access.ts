@@ -15,7 +15,7 @@ import type { CustomerSessionDTO } from '../../../shared/types.js';
 import { AppError } from '../../http/errors.js';
 import type { Logger } from '../../logger.js';
 import type { Claims } from '../../store/claims.js';
-import type { RateLimiter } from '../../store/rate-limiter.js';
+import { retryIn, type RateLimiter } from '../../store/rate-limiter.js';
 import type { ConversationDoc, ConversationModel } from '../conversations/conversation.model.js';
 import type { CustomerSessions } from '../customers/customer-identity.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -24,12 +24,14 @@ import type { GuestCodeModel } from './guest-code.model.js';
 
 /** A link stays valid this long after the last mail that carried it. */
 const LINK_TTL_DAYS = 90;
-export const GUEST_LIMITS = {
-  linkPerIp: { name: 'guest-link-ip', max: 60, windowSeconds: 15 * 60 },
-  codePerIp: { name: 'guest-code-ip', max: 10, windowSeconds: 15 * 60 },
-  codePerTicket: { name: 'guest-code-ticket', max: 5, windowSeconds: 60 * 60 },
-  verifyPerIp: { name: 'guest-verify-ip', max: 30, windowSeconds: 15 * 60 },
-};
+/** The configured counts (GUEST_* in config.ts) over their windows. */
+export type GuestLimitConfig = { linkChecksPerIp: number; codesPerIp: number; codesPerTicket: number; codeChecksPerIp: number };
+const guestLimits = (c: GuestLimitConfig) => ({
+  linkPerIp: { name: 'guest-link-ip', max: c.linkChecksPerIp, windowSeconds: 15 * 60 },
+  codePerIp: { name: 'guest-code-ip', max: c.codesPerIp, windowSeconds: 15 * 60 },
+  codePerTicket: { name: 'guest-code-ticket', max: c.codesPerTicket, windowSeconds: 60 * 60 },
+  verifyPerIp: { name: 'guest-verify-ip', max: c.codeChecksPerIp, windowSeconds: 15 * 60 },
+});
 
 /** One message for every link that does not lead anywhere, so nobody learns whether a ticket exists. */
 const badLink = () => new AppError('NOT_FOUND', 'This link does not work. It may be mistyped or expired; open the link in the latest email about your ticket.');
@@ -37,6 +39,7 @@ const badLink = () => new AppError('NOT_FOUND', 'This link does not work. It may
 export class GuestAccess {
   private readonly linkKey: Buffer;
   private readonly codeKey: Buffer;
+  private readonly limits: ReturnType<typeof guestLimits>;
 
   constructor(
     private readonly deps: {
@@ -49,8 +52,10 @@ export class GuestAccess {
       jwtSecret: string;
       publicUrl: () => string;
       log: Logger;
+      limits: GuestLimitConfig;
     },
   ) {
+    this.limits = guestLimits(deps.limits);
     this.linkKey = createHmac('sha256', deps.jwtSecret).update('guest-link').digest();
     this.codeKey = createHmac('sha256', deps.jwtSecret).update('guest-code').digest();
   }
@@ -70,13 +75,13 @@ export class GuestAccess {
   }
 
   async info(link: string, ip: string): Promise<GuestLinkInfo> {
-    await this.deps.limiter.hit(GUEST_LIMITS.linkPerIp, ip);
+    await this.deps.limiter.hit(this.limits.linkPerIp, ip, (s) => `Too many ticket links opened from your network; please try again ${retryIn(s)}`);
     const conv = await this.byLink(link);
     return { maskedEmail: maskEmail(conv.visitorEmail!) };
   }
 
   async requestCode(link: string, ip: string): Promise<GuestCodeSent> {
-    await this.deps.limiter.hit(GUEST_LIMITS.codePerIp, ip, 'Too many code requests from your network; please wait and try again');
+    await this.deps.limiter.hit(this.limits.codePerIp, ip, (s) => `Too many code requests from your network; please try again ${retryIn(s)}`);
     const conv = await this.byLink(link);
     const id = conv._id.toHexString();
     const live = await this.deps.codes.findById(id).lean();
@@ -84,7 +89,7 @@ export class GuestAccess {
       const wait = Math.ceil((live.createdAt.getTime() + GUEST_CODE_RESEND_SECONDS * 1000 - Date.now()) / 1000);
       if (wait > 0) throw codeError('RATE_LIMITED', `A code was just sent. You can ask for another in ${wait} seconds.`, { reason: 'just-sent', retryAfterSeconds: wait });
     }
-    await this.deps.limiter.hit(GUEST_LIMITS.codePerTicket, id, 'Too many codes were asked for this ticket; please wait and try again');
+    await this.deps.limiter.hit(this.limits.codePerTicket, id, (s) => `Too many codes were asked for this ticket; please try again ${retryIn(s)}`);
 
     const code = String(randomInt(0, 10 ** GUEST_CODE_LENGTH)).padStart(GUEST_CODE_LENGTH, '0');
     const codeId = randomBytes(12).toString('hex');
@@ -106,7 +111,7 @@ export class GuestAccess {
   }
 
   async verify(link: string, code: string, ip: string): Promise<CustomerSessionDTO> {
-    await this.deps.limiter.hit(GUEST_LIMITS.verifyPerIp, ip, 'Too many attempts from your network; please wait and try again');
+    await this.deps.limiter.hit(this.limits.verifyPerIp, ip, (s) => `Too many attempts from your network; please try again ${retryIn(s)}`);
     const conv = await this.byLink(link);
     const id = conv._id.toHexString();
     const live = await this.deps.codes.findById(id).lean();

@@ -30,21 +30,12 @@ function ticketLimits(config: { perIpPerHour: number; perEmailPerHour: number })
   };
 }
 
-/** The client's address; behind a proxy on this machine, the one it forwarded (as Express's 'trust proxy' loopback). */
-function clientIp(socket: VisitorSocket): string {
-  const direct = socket.handshake.address;
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const loopback = direct === '127.0.0.1' || direct === '::1' || direct === '::ffff:127.0.0.1';
-  if (loopback && typeof forwarded === 'string' && forwarded) return forwarded.split(',').pop()!.trim();
-  return direct;
-}
-
 export function ticketVisitorHandlers(socket: VisitorSocket, deps: Deps): Pick<VisitorHandlers, 'session:get' | 'site:config' | 'conversation:leave-message' | 'ticket:create' | 'tickets:list'> {
   const { customer, identity } = socket.data;
   const limits = ticketLimits(deps.limits);
   const limitNewTicket = async (email: string | undefined) => {
     const message = 'Too many new tickets in a short time; please wait a little, or continue in your open ticket';
-    await deps.limiter.hit(limits.perIp, clientIp(socket), message);
+    await deps.limiter.hit(limits.perIp, socket.data.ip, message);
     const to = customer.user?.email ?? email;
     if (to) await deps.limiter.hit(limits.perEmail, to, message);
   };

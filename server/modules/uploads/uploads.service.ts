@@ -83,7 +83,13 @@ export class UploadsService implements AttachmentBinder {
       if (doc.conversationId) await this.conversations.visible(actor, doc.conversationId.toHexString()).catch(() => Promise.reject(notFound('Attachment')));
       else if (doc.uploaderKey !== actorKey(actor)) throw notFound('Attachment');
     }
-    return { doc, data: await readFile(join(this.dir, doc.storedName)) };
+    try {
+      return { doc, data: await readFile(join(this.dir, doc.storedName)) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // Known to the store, absent from this node's disk: the log tells the operator why (README, "Running several nodes").
+      throw new Error(`attachment ${id} is missing under ${this.dir}: nodes must share DATA_DIR (or at least DATA_DIR/uploads)`, { cause: err });
+    }
   }
 
   private async check(f: IncomingFile, index: number): Promise<{ name: string; type: AttachmentType }> {

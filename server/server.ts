@@ -43,9 +43,14 @@ import { WorkspaceService } from './modules/workspace/workspace.service.js';
 import { agentEventSchemas, visitorEventSchemas } from '../shared/schemas/index.js';
 import type { AgentClientToServer, VisitorClientToServer } from '../shared/events.js';
 import { conversationBroadcaster } from './realtime/broadcast.js';
+import { createCluster } from './realtime/cluster.js';
 import { bindHandlers, InFlight } from './realtime/define-handler.js';
 import { createIo } from './realtime/io.js';
+import { OriginPolicy } from './http/origins.js';
+import { compileTrust } from './http/client-ip.js';
+import { answerClientErrors } from './http/client-error.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
+import { resyncAfterRedisOutages } from './realtime/resync.js';
 import { rooms } from './realtime/rooms.js';
 import { socketPresence } from './realtime/presence.js';
 import type { Mailer } from './modules/mail/mailer.js';
@@ -68,6 +73,8 @@ export interface RunningServer {
   sites: SitesService;
   mailer: Mailer;
   alerts: AlertsService;
+  /** The Express app, so tests can list its routes (tests/server/fuzz.test.ts). */
+  app: ReturnType<typeof createApp>;
   stop(): Promise<void>;
 }
 
@@ -76,16 +83,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const store = await openStore(config, log.child({ module: 'store' }));
   try {
     const models = await createModels(store.connection);
-    const auth = new AuthService(models.Agent, secrets.jwtSecret, config.agentSessionHours, log.child({ module: 'auth' }));
+    // Agent documents are written by admins and by "sign out everywhere": one lock for both (DocLocks).
+    const rosterLocks = new DocLocks();
+    const auth = new AuthService(models.Agent, secrets.jwtSecret, config.agentSessionHours, log.child({ module: 'auth' }), models.RevokedSession, rosterLocks);
     await auth.ensureAdmin(config.admin);
-    const visitorsService = new VisitorsService(models.Visitor);
+    const visitorsService = new VisitorsService(models.Visitor, models.VisitorToken);
     const sites = new SitesService(models.Site, config.defaultCategories);
     const sessions = new CustomerSessions(secrets.jwtSecret);
+    const origins = new OriginPolicy(sites, config.publicUrl);
     const claims = new Claims(models.Claim);
     const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dataDir: config.dataDir }, log.child({ module: 'mail' }));
 
     let publicUrl = config.publicUrl ?? '';
     const limiter = new RateLimiter(models.RateWindow);
+    const trustProxy = compileTrust(config.trustProxy);
     const guests = new GuestAccess({
       conversations: models.Conversation,
       codes: models.GuestCode,
@@ -96,14 +107,31 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       jwtSecret: secrets.jwtSecret,
       publicUrl: () => publicUrl,
       log: log.child({ module: 'guests' }),
+      limits: config.limits.guest,
     });
 
     // Socket.IO must see the app's request listener when it attaches, to pass on what is not its
     // own; the app needs services that need Socket.IO, so the listener forwards to it once built.
     let app: ReturnType<typeof createApp> | undefined;
     const http = createServer((req, res) => app!(req, res));
-    const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, sites, sessions, log: log.child({ module: 'realtime' }) });
+    answerClientErrors(http);
+    const { io, visitors, agents } = createIo(http, { auth, visitors: visitorsService, sites, sessions, origins, log: log.child({ module: 'realtime' }), trustProxy, maxPayloadBytes: config.limits.maxPayloadBytes });
     const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, log.child({ module: 'redis' })) : null;
+    // Signed-out sessions lose their sockets on every node: each agent socket joins its session's and
+    // its agent's room at the handshake. This node's go first, directly, in case Redis is down.
+    const disconnectRoom = (room: string) => {
+      agents.local.in(room).disconnectSockets(true);
+      agents.in(room).disconnectSockets(true);
+    };
+    auth.disconnect = { session: (jti) => disconnectRoom(rooms.session(jti)), agent: (id) => disconnectRoom(rooms.agent(id)) };
+    const cluster = createCluster(io, redis !== null, log.child({ module: 'cluster' }));
+    // An admin's site change reaches every node's caches and visitors at once, not after the cache time.
+    sites.onChange((siteKey, here) => {
+      if (here) cluster.tell('site:changed', siteKey);
+    });
+    cluster.on('site:changed', (siteKey) => sites.changedElsewhere(siteKey));
+    // Clients whose sockets stayed up while Redis was away are shown what they missed.
+    if (redis) resyncAfterRedisOutages({ redis, cluster, visitors, agents, conversations: models.Conversation, log: log.child({ module: 'resync' }) });
     const broadcaster = conversationBroadcaster(visitors, agents);
     const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster);
     const uploads = new UploadsService(models.Attachment, conversations, config.dataDir);
@@ -145,8 +173,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     conversations.forms = sites;
     const receipts = new ReceiptsService({ receipts: models.ReadReceipt, chats: conversations, events: receiptBroadcaster(visitors, agents) });
     conversations.receipts = receipts;
-    const routing = createRouting({ models, claims, chats: conversations, notes: tickets, sites, visitors, agents, presence: config.presence, log: log.child({ module: 'routing' }) });
-    const rosterLocks = new DocLocks();
+    const routing = createRouting({ models, claims, chats: conversations, notes: tickets, sites, visitors, agents, cluster, presence: config.presence, log: log.child({ module: 'routing' }) });
     const teams = new TeamsService(models.Team, models.Agent, rosterLocks);
     const admin = new AdminService({
       agents: models.Agent,
@@ -157,8 +184,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       locks: rosterLocks,
       mailer,
       publicUrl: () => publicUrl,
-      // The room every socket of the agent joins at the handshake; with an adapter this reaches every node.
-      disconnectAgent: (id) => agents.in(rooms.agent(id)).disconnectSockets(true),
+      // The room every socket of the agent joins at the handshake; with an adapter this reaches every
+      // node. This node's sockets go first and directly: the Redis adapter acts on its own sockets
+      // only when its request comes back through Redis, which may be down.
+      disconnectAgent: (id) => {
+        agents.local.in(rooms.agent(id)).disconnectSockets(true);
+        agents.in(rooms.agent(id)).disconnectSockets(true);
+      },
       log: log.child({ module: 'admin' }),
     });
     const official = new OfficialService({ channels: models.OfficialChannel, limiter, checksPerMinute: config.visitorLimits.officialChecksPerMinute });
@@ -176,11 +208,15 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       log,
       webDir: config.webDir,
       publicUrl: () => publicUrl,
+      origins,
+      trustProxy,
+      limiter,
+      limits: { maxPayloadBytes: config.limits.maxPayloadBytes, loginAttemptsPer15Min: config.limits.loginAttemptsPer15Min },
     });
 
     const inFlight = new InFlight();
     const socketLog = log.child({ module: 'realtime' });
-    const conversationDeps = { conversations, visitors, agents };
+    const conversationDeps = { conversations, visitors, agents, newChats: { limiter, perIpPerHour: config.limits.conversationsPerIpPerHour } };
     const ticketDeps = { tickets, sites, sessions, limiter, limits: config.ticketLimits, agentModel: models.Agent, siteConfig: (siteKey: string) => routing.routing.siteConfig(siteKey) };
     const alertDeps = { settings: alertSettings, vapidPublicKey: secrets.vapid.publicKey };
     const ratingDeps = {
@@ -204,14 +240,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     };
     visitors.on('connection', (socket) => {
       const handlers = { ...conversationVisitorHandlers(socket, conversationDeps), ...ticketVisitorHandlers(socket, ticketDeps), ...alertVisitorHandlers(socket, alertDeps), ...ratingVisitorHandlers(socket, ratingDeps), ...receiptVisitorHandlers(socket, { receipts }), ...feedbackVisitorHandlers(socket, feedbackDeps), ...officialVisitorHandlers(socket, { official }) };
-      bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }));
+      bindHandlers<VisitorClientToServer, typeof visitorEventSchemas>(socket, visitorEventSchemas, handlers, inFlight, socketLog.child({ socket: socket.id, visitor: socket.data.customer.visitorId }), config.limits.socketEvents);
     });
     const viewers = new ConversationViewers(agents, log.child({ module: 'collision' }));
     agents.on('connection', (socket) => {
       const handlers = { ...conversationAgentHandlers(socket, conversationDeps), ...ticketAgentHandlers(socket, ticketDeps), ...alertAgentHandlers(socket, alertDeps), ...cannedAgentHandlers(socket, cannedDeps), ...workspaceAgentHandlers(socket, workspaceDeps), ...ratingAgentHandlers(socket, ratingDeps), ...routingAgentHandlers(socket, routing), ...feedbackAgentHandlers(feedbackDeps) };
       // Collision warnings wrap the conversations module's `typing:set`: agent typing also reaches the other viewers.
       const withCollision = { ...handlers, ...collisionAgentHandlers(socket, { conversations, viewers }, handlers['typing:set']) };
-      bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, withCollision, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }));
+      bindHandlers<AgentClientToServer, typeof agentEventSchemas>(socket, agentEventSchemas, withCollision, inFlight, socketLog.child({ socket: socket.id, agent: socket.data.agent.id }), config.limits.socketEvents);
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -245,7 +281,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         log.info('stopped');
       })());
 
-    return { url, port, http, store, models, log, auth, sites, mailer, alerts, stop };
+    return { url, port, http, store, models, log, auth, sites, mailer, alerts, app, stop };
   } catch (err) {
     await store.close();
     throw err;

@@ -99,14 +99,14 @@ export class ConversationStream {
       this.messages.push(next);
       next = this.early.get(this.lastSeq + 1);
     }
-    if (this.early.size > 0) void this.sync();
+    if (this.early.size > 0) this.catchUp();
     this.emit();
   }
 
   updateConversation(conversation: ConversationDTO): void {
     if (conversation.id !== this.conversationId) return;
     this.conversation = conversation;
-    if (conversation.lastSeq > this.lastSeq) void this.sync();
+    if (conversation.lastSeq > this.lastSeq) this.catchUp();
     this.emit();
   }
 
@@ -149,6 +149,15 @@ export class ConversationStream {
       }
     })();
     return this.syncing;
+  }
+
+  /**
+   * A sync nobody awaits (a gap, a newer lastSeq pushed). A failure is not lost: the gap or the
+   * newer lastSeq asks again with the next push, and owners sync after every reconnect; only an
+   * unhandled rejection would be left (fatal in Node, noise in the browser).
+   */
+  private catchUp(): void {
+    this.sync().catch(() => undefined);
   }
 
   /** Queues a message and sends it when connected; it stays pending until acknowledged. */

@@ -2,6 +2,7 @@
  * One error type for the whole server, mapped once: `toErrorBody` turns anything thrown into the
  * `ErrorBody` that REST (with `HTTP_STATUS[code]`) and socket acks both answer with.
  */
+import mongoose from 'mongoose';
 import { ZodError } from 'zod';
 import { HTTP_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../logger.js';
@@ -27,10 +28,34 @@ export function validationError(err: ZodError): AppError {
   return new AppError('VALIDATION', message, details);
 }
 
-/** Errors of the store's driver that mean "not reachable right now": the client may retry. */
+const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError, MongoServerClosedError } = mongoose.mongo;
+
+/**
+ * A connection dropped or refused, as Node reports it. The driver passes some on unwrapped (seen:
+ * EPIPE when it writes to a store that has just gone away), and any other service we call fails the
+ * same way: either way it is not there right now, and the same request may succeed later.
+ */
+const CONNECTION_LOST = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Errors that mean "not reachable right now": the client may retry. The store driver's by class
+ * where it exports one (MongoNetworkError also covers socket timeouts and the pool cleared after a
+ * lost connection or a failed heartbeat), by name where it does not; bare socket errors by code.
+ */
 function isStoreUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_LOST.has(code)) return true;
+  if (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoServerClosedError
+  ) {
+    return true;
+  }
   const name = (err as { name?: string } | null)?.name ?? '';
-  return /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|NetworkTimeout)Error$/.test(name) ||
+  return /^(MongooseServerSelectionError|MongoWaitQueueTimeoutError|MongoPoolClosedError)$/.test(name) ||
     (name === 'MongooseError' && /buffering timed out|not connected|Client must be connected/i.test(String((err as Error).message)));
 }
 
@@ -40,7 +65,8 @@ export function toErrorBody(err: unknown, log: Logger, context: Record<string, u
   }
   if (err instanceof ZodError) return toErrorBody(validationError(err), log, context);
   if (isStoreUnavailable(err)) {
-    log.warn({ ...context, err }, 'store unavailable');
+    // Name and message only: the driver's errors carry the whole topology, more than a log line can hold.
+    log.warn({ ...context, reason: `${(err as Error).name}: ${(err as Error).message}` }, 'store or service unavailable');
     return { code: 'UNAVAILABLE', message: 'The service is briefly unavailable; please try again' };
   }
   log.error({ ...context, err }, 'unexpected error');

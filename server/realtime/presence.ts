@@ -9,6 +9,8 @@ import type { AgentNamespace, VisitorNamespace } from './io.js';
 export function socketPresence(visitors: VisitorNamespace, agents: AgentNamespace): Presence {
   return {
     async customerConnected(conv) {
+      // This node's own sockets answer without Redis; only a "no" needs the other nodes.
+      if ((await visitors.local.in(customerRooms(conv)).fetchSockets()).length > 0) return true;
       return (await visitors.in(customerRooms(conv)).fetchSockets()).length > 0;
     },
     async connectedAgents() {

@@ -13,6 +13,8 @@ import type { Logger } from '../logger.js';
 export interface EmbeddedStore {
   /** `mongodb://127.0.0.1:PORT/` */
   uri: string;
+  /** The store's process (tests freeze it with SIGSTOP, as a store that stops answering). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface EmbeddedStoreOptions {
   postgresqlUrl?: string;
   log: Logger;
   startTimeoutMs?: number;
+  /** 0 (the default) picks a free port; a fixed one lets a restarted store keep its address. */
+  port?: number;
 }
 
 export function startEmbeddedFerretDB(opts: EmbeddedStoreOptions): Promise<EmbeddedStore> {
@@ -41,7 +45,7 @@ export function startEmbeddedFerretDB(opts: EmbeddedStoreOptions): Promise<Embed
   }
   // FerretDB logs every error reply (even an expected "collection exists") at WARN with the whole
   // document; only its own errors are worth the operator's attention.
-  const args = ['-listen', '127.0.0.1:0', '-log-level', 'error'];
+  const args = ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-log-level', 'error'];
   if (opts.postgresqlUrl) {
     args.push('-handler', 'postgresql', '-postgresql-url', opts.postgresqlUrl);
   } else {
@@ -86,6 +90,7 @@ export function startEmbeddedFerretDB(opts: EmbeddedStoreOptions): Promise<Embed
       }
       resolve({
         uri,
+        pid: child.pid,
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.stdin.end();

@@ -9,6 +9,21 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedFerretDB, type EmbeddedStore } from './embedded-ferretdb.js';
 
+/**
+ * How long an operation waits for a store that is away before it fails with UNAVAILABLE: well inside
+ * the clients' ACK_TIMEOUT_MS (shared/limits.ts), so a send is answered "try again" rather than not
+ * at all, even when it waits its turn behind another command of the same socket.
+ */
+const STORE_WAIT_MS = 2000;
+/**
+ * The driver asks the store "are you there" this often, each answer due within STORE_WAIT_MS. A
+ * store that stops answering without closing its connections (frozen, or a network partition) is
+ * then noticed within about 3 s and the operations waiting on it fail as retryable, instead of
+ * hanging until the operating system gives up on the connection. The same heartbeat finds a store
+ * that is back. No socketTimeoutMS: it would also cut off a query that is merely slow.
+ */
+const STORE_HEARTBEAT_MS = 1000;
+
 export interface Store {
   connection: Connection;
   /** True when we started FerretDB ourselves. */
@@ -38,7 +53,9 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     // Fail fast instead of queueing writes while the store is away: the client gets a clear
     // retryable error and resends with the same client id (DESIGN.md, delivery guarantees).
     bufferCommands: false,
-    serverSelectionTimeoutMS: 5000,
+    serverSelectionTimeoutMS: STORE_WAIT_MS,
+    connectTimeoutMS: STORE_WAIT_MS,
+    heartbeatFrequencyMS: STORE_HEARTBEAT_MS,
     autoIndex: false,
   });
   try {

@@ -119,6 +119,37 @@ describe('a live chat from visitor to agent', () => {
     await atVisitor.until((xs) => xs.some((m) => m.id === reply.id));
   });
 
+  it('a resend of a message whose node died before announcing it makes the other side catch up now', async () => {
+    const agent = await newAgent('Ivo');
+    const visitor = await connectVisitor(server.url);
+    const conv = await startChat(visitor);
+    ok(await call(agent, 'conversation:accept', { conversationId: conv.id }));
+    const before = ok(await call<SyncResult>(agent, 'conversation:sync', { conversationId: conv.id, afterSeq: 0 })).conversation.lastSeq;
+    // What a node killed between its write and its broadcast leaves: the message stored, lastSeq
+    // not raised, nobody told. The visitor's client never got the ack, so it sends again.
+    const clientId = cid();
+    await server.models.Message.create({
+      conversationId: conv.id,
+      seq: before + 1,
+      clientId,
+      body: 'sent as the node died',
+      authorType: 'visitor',
+      authorId: conv.visitor.id,
+      authorName: 'Vera Visitor',
+      attachments: [],
+      system: null,
+      createdAt: new Date(),
+    });
+    const updates = record<ConversationDTO>(agent, 'conversation:updated');
+    const again = ok(await call<MessageDTO>(visitor, 'message:send', { conversationId: conv.id, clientId, body: 'sent as the node died' }));
+    expect(again.seq).toBe(before + 1);
+    // The agent hears that the conversation moved on, and a sync from what it had brings the message.
+    const [moved] = await updates.until((xs) => xs.some((c) => c.id === conv.id && c.lastSeq >= again.seq));
+    expect(moved).toBeDefined();
+    const synced = ok(await call<SyncResult>(agent, 'conversation:sync', { conversationId: conv.id, afterSeq: before }));
+    expect(synced.messages.map((m) => m.body)).toEqual(['sent as the node died']);
+  });
+
   it('a resend with the same client id returns the first message and stores it once', async () => {
     const visitor = await connectVisitor(server.url);
     const conv = await startChat(visitor);

@@ -12,6 +12,7 @@ import { RETRYABLE_CODES, type ErrorBody } from '../../shared/errors.js';
 import { API, type UploadResult } from '../../shared/api.js';
 import type { AckOf as SharedAckOf, NAMESPACES, PayloadOf as SharedPayloadOf, VisitorAuth, VisitorClientToServer, VisitorServerToClient } from '../../shared/events.js';
 import { ACK_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '../../shared/limits.js';
+import { OUTBOX_RETRY_MS } from '../../shared/outbox.js';
 import type { StartConversationInput } from '../../shared/schemas/conversations.js';
 import type { CreateTicketInput, LeaveMessageInput } from '../../shared/schemas/tickets.js';
 import type { SendFeedbackInput } from '../../shared/schemas/visitor-features.js';
@@ -119,6 +120,7 @@ export class VisitorClient {
   private typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
   private retryDelay = RETRY_MIN_MS;
   private sessionTimer: ReturnType<typeof setTimeout> | undefined;
   private sessionRequest: Promise<CustomerSessionDTO | null> | null = null;
@@ -182,6 +184,12 @@ export class VisitorClient {
   }
 
   connect(): void {
+    clearInterval(this.flushTimer);
+    // A send refused as retryable while the socket stays up (the store briefly away) gets no
+    // reconnect to send it again: the outbox's owner retries on a timer (shared/outbox.ts).
+    this.flushTimer = setInterval(() => {
+      if (this.socket.connected) void this.stream?.flush();
+    }, OUTBOX_RETRY_MS);
     this.socket.connect();
   }
 
@@ -717,6 +725,7 @@ export class VisitorClient {
   }
 
   private clearTimers(): void {
+    clearInterval(this.flushTimer);
     clearTimeout(this.sessionTimer);
     clearTimeout(this.typingIdleTimer);
     clearTimeout(this.agentTypingTimer);

@@ -39,7 +39,14 @@ export class ConversationViewers {
 
   /** Everyone viewing, one entry per agent however many tabs; typing if any of their sockets types there. */
   async snapshot(conversationId: string): Promise<ViewersDTO> {
-    const sockets = await this.agents.in(rooms.viewers(conversationId)).fetchSockets();
+    const sockets = await this.agents
+      .in(rooms.viewers(conversationId))
+      .fetchSockets()
+      .catch((err: unknown) => {
+        // Redis is away and the other nodes cannot be asked: this node's viewers are all it can tell.
+        this.log.warn({ err, conversationId }, 'viewers of other nodes unknown; telling this node\'s');
+        return this.agents.local.in(rooms.viewers(conversationId)).fetchSockets();
+      });
     const now = Date.now();
     const byAgent = new Map<string, { id: string; name: string; typing: boolean }>();
     for (const s of sockets) {

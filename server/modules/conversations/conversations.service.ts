@@ -128,8 +128,11 @@ export class ConversationsService {
     return this.locks.run(`conversation:${id.toHexString()}`, () => this.conversations.updateOne({ _id: id, ...condition }, update));
   }
 
-  /** Starts a chat, or returns the visitor's chat that is still open (one at a time, like every chat product). */
-  async start(customer: CustomerPrincipal, input: StartConversationInput & { locale?: Locale }): Promise<SyncResult> {
+  /**
+   * Starts a chat, or returns the visitor's chat that is still open (one at a time, like every chat product).
+   * `beforeCreate` runs only when a new chat is about to be stored (a limit on new chats throws from it).
+   */
+  async start(customer: CustomerPrincipal, input: StartConversationInput & { locale?: Locale }, beforeCreate?: () => Promise<void>): Promise<SyncResult> {
     if (!customer.visitorId) throw forbidden('Start a chat from the chat widget on the site');
     const visitorId = customer.visitorId;
     // Checked before anything is stored or claimed: a refused form leaves no trace.
@@ -150,6 +153,14 @@ export class ConversationsService {
         // The claim outlived its chat (a crash between ending and releasing, or before creating): drop it and retry.
         if (held) await this.claims.release(openClaim, held.owner);
         continue;
+      }
+      if (beforeCreate) {
+        try {
+          await beforeCreate();
+        } catch (err) {
+          await this.claims.release(openClaim, id.toHexString());
+          throw err;
+        }
       }
       const now = new Date();
       const conv = await this.conversations.create({
@@ -215,6 +226,13 @@ export class ConversationsService {
     if (created) {
       if (actor.kind === 'visitor' && conv.ticketNumber != null) await this.ticketHooks?.afterCustomerMessage(conv);
       await this.announce(conv._id, message, false);
+    } else {
+      // A resend: the first attempt may have died between its write and its broadcast (a killed
+      // node). Raising lastSeq (a no-op when it is there) and announcing the conversation lets the
+      // other side sync the message now rather than with the next one. Not `message:created`: that
+      // would repeat alerts for a message the other side may have had.
+      await this.updateDoc(conv._id, { $max: { lastSeq: message.seq } });
+      this.events.conversationUpdated(await this.load(conv._id), false);
     }
     return message;
   }

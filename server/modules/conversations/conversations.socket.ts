@@ -7,12 +7,15 @@ import type { ConversationRef, sendMessageInput, SyncInput, TypingInput } from '
 import { AppError } from '../../http/errors.js';
 import type { AgentHandlers, AgentNamespace, AgentSocket, VisitorHandlers, VisitorNamespace, VisitorSocket } from '../../realtime/io.js';
 import { rooms } from '../../realtime/rooms.js';
+import { retryIn, type RateLimiter } from '../../store/rate-limiter.js';
 import type { Actor, ConversationsService } from './conversations.service.js';
 
 interface Deps {
   conversations: ConversationsService;
   visitors: VisitorNamespace;
   agents: AgentNamespace;
+  /** CONVERSATIONS_PER_IP_PER_HOUR: new chats one network may start. */
+  newChats: { limiter: RateLimiter; perIpPerHour: number };
 }
 
 /** Typing is relayed only for conversations this socket has joined, so no store read is needed. */
@@ -55,7 +58,10 @@ export function conversationVisitorHandlers(
     ...streamHandlers(socket, { kind: 'visitor', customer }, conversations, relayTyping),
     'conversation:end': (input: ConversationRef) => conversations.end({ kind: 'visitor', customer }, input.conversationId),
     'conversation:start': async (input) => {
-      const result = await conversations.start(customer, input);
+      const limit = { name: 'chat-ip', max: deps.newChats.perIpPerHour, windowSeconds: 3600 };
+      const result = await conversations.start(customer, input, () =>
+        deps.newChats.limiter.hit(limit, socket.data.ip, (s) => `Too many new chats from your network; please try again ${retryIn(s)}`),
+      );
       await socket.join(rooms.conversation(result.conversation.id));
       return result;
     },

@@ -53,6 +53,8 @@ const MISSING_EVENT_GRACE_MS = 30_000;
 const EXCERPT_LENGTH = 140;
 /** The ticket's subject names it in an alert, no more: a long first line is not repeated whole. */
 const SUBJECT_LENGTH = 60;
+/** How soon an alert whose presence check failed (Redis away) asks again. */
+const PRESENCE_RETRY_MS = 5_000;
 /** A push nobody could deliver within a day is stale news. */
 const PUSH_TTL_SECONDS = 24 * 3600;
 
@@ -164,19 +166,19 @@ export class AlertsService {
         deliveries = await this.createdDeliveries(lead, conv);
         break;
       case 'customer':
-        if (await this.d.presence.customerConnected(conv)) return { state: 'done', outcome: 'in-page' };
+        if (await this.whoIsLooking(() => this.d.presence.customerConnected(conv))) return { state: 'done', outcome: 'in-page' };
         deliveries = await this.customerDeliveries(lead, conv, messages, taken.length);
         break;
       case 'agent': {
         if (!conv.agentId) return { state: 'done', outcome: 'no assignee' };
         const agentId = conv.agentId.toHexString();
-        if ((await this.d.presence.connectedAgents()).has(agentId)) return { state: 'done', outcome: 'in-page' };
+        if ((await this.whoIsLooking(() => this.d.presence.connectedAgents())).has(agentId)) return { state: 'done', outcome: 'in-page' };
         deliveries = await this.agentDeliveries(lead, conv, messages, [agentId]);
         break;
       }
       case 'queue': {
         if (conv.status !== 'queued') return { state: 'done', outcome: 'taken before the alert' };
-        const online = await this.d.presence.connectedAgents();
+        const online = await this.whoIsLooking(() => this.d.presence.connectedAgents());
         const all = await this.d.agents.find({ active: true }).limit(10_000).lean();
         deliveries = await this.agentDeliveries(lead, conv, messages, all.map((a) => a._id.toHexString()).filter((id) => !online.has(id)));
         break;
@@ -186,6 +188,19 @@ export class AlertsService {
     }
     await this.insert(deliveries);
     return { state: 'done', outcome: deliveries.length === 0 ? 'nobody to alert' : `${deliveries.length} deliveries` };
+  }
+
+  /**
+   * Presence asks every node (through Redis when nodes are joined). While they cannot answer, the
+   * job waits rather than guess: a wrong "not connected" mails someone reading the page, and these
+   * waits do not use up the job's attempts.
+   */
+  private async whoIsLooking<T>(ask: () => Promise<T>): Promise<T> {
+    try {
+      return await ask();
+    } catch (err) {
+      throw new RetryLater(`could not tell who is connected: ${(err instanceof Error && err.message) || 'no answer from the other nodes'}`, PRESENCE_RETRY_MS);
+    }
   }
 
   /**

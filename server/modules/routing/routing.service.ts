@@ -14,11 +14,14 @@
  *
  * What a sweep finds (expiry, auto-away, another node's changes) and availability go to this
  * node's own sockets only (`local`), so N nodes do not send one change N times; a presence change
- * made on this node goes to everyone at once (other nodes may repeat it once: same content).
+ * made on this node goes to everyone at once (other nodes may repeat it once: same content). A
+ * status change made here also hints the other nodes (realtime/cluster.ts), so their visitors'
+ * availability flips at once rather than at their next sweep.
  */
 import type { QueuePositionDTO } from '../../../shared/workspace.js';
 import type { SiteConfigDTO } from '../../../shared/types.js';
 import type { Logger } from '../../logger.js';
+import type { Cluster } from '../../realtime/cluster.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from '../../realtime/io.js';
 import { customerRooms } from '../../realtime/broadcast.js';
 import { rooms } from '../../realtime/rooms.js';
@@ -93,6 +96,7 @@ export class RoutingService implements RoutingHooks {
       sites: SitesService;
       visitors: VisitorNamespace;
       agents: AgentNamespace;
+      cluster: Cluster;
       heartbeatMs: number;
       log: Logger;
     },
@@ -100,9 +104,15 @@ export class RoutingService implements RoutingHooks {
     this.jobs = new Coalescer((err, key) => {
       if (!this.stopped) this.d.log.warn({ err, job: key }, 'routing job failed');
     });
+    d.cluster.on('presence:changed', () => this.requestPresence('local'));
   }
 
   start(): void {
+    // A baseline at once, so that the first change after a start is seen as a change (and told),
+    // not only recorded; it also routes what waited while no node was up.
+    this.refreshPresence('local').catch((err: unknown) => {
+      if (!this.stopped) this.d.log.warn({ err }, 'first presence look failed');
+    });
     // Heartbeats keep their own beat, so a slow sweep (a busy store) never makes live agents look dead.
     let beating = false;
     this.heartbeatTimer = setInterval(() => {
@@ -206,7 +216,15 @@ export class RoutingService implements RoutingHooks {
     const snap = await this.d.presence.snapshot();
     const before = this.lastPresence;
     this.lastPresence = snap;
-    if (!before) return snap;
+    if (!before) {
+      // This node's first look: what changed is unknown. Its visitors hear their site's availability
+      // if it differs from what they were told, waiting chats may now have an agent, and the other
+      // nodes may not have noticed yet.
+      if (scope === 'all') this.d.cluster.tell('presence:changed');
+      await this.publishSiteConfigs(snap);
+      await this.requestQueuedSites();
+      return snap;
+    }
     const changed = [...snap.values()].filter((p) => {
       const b = before.get(p.agentId);
       return !b || b.status !== p.status || b.activeChats !== p.activeChats || b.maxChats !== p.maxChats || b.name !== p.name;
@@ -216,7 +234,10 @@ export class RoutingService implements RoutingHooks {
     if (changed.length === 0) return snap;
     const target = scope === 'all' ? this.d.agents : this.d.agents.local;
     for (const p of changed) target.emit('presence:changed', toPresenceDTO(p));
-    if (changed.some((p) => before.get(p.agentId)?.status !== p.status)) await this.publishSiteConfigs(snap);
+    if (changed.some((p) => before.get(p.agentId)?.status !== p.status)) {
+      if (scope === 'all') this.d.cluster.tell('presence:changed');
+      await this.publishSiteConfigs(snap);
+    }
     // Someone came online, got a free slot or changed: the waiting chats may move.
     await this.requestQueuedSites();
     return snap;

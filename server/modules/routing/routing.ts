@@ -1,6 +1,7 @@
 /** Assembles the routing module for one node: presence, capacity, the router, transfers and their socket wiring. */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logger.js';
+import type { Cluster } from '../../realtime/cluster.js';
 import type { AgentNamespace, VisitorNamespace } from '../../realtime/io.js';
 import type { Claims } from '../../store/claims.js';
 import type { Models } from '../../store/models.js';
@@ -22,6 +23,8 @@ export function createRouting(d: {
   sites: SitesService;
   visitors: VisitorNamespace;
   agents: AgentNamespace;
+  /** Hints to and from the other nodes (a no-op on one node). */
+  cluster: Cluster;
   presence: { heartbeatMs: number; awayAfterMs: number };
   log: Logger;
 }) {
@@ -43,6 +46,7 @@ export function createRouting(d: {
     sites: d.sites,
     visitors: d.visitors,
     agents: d.agents,
+    cluster: d.cluster,
     heartbeatMs: d.presence.heartbeatMs,
     log: d.log,
   });
@@ -57,6 +61,7 @@ export function createRouting(d: {
     agents: d.agents,
   });
   d.chats.routing = routing;
+  // Wherever the admin saved it: the hint from another node (server.ts) arrives here as well.
   d.sites.onChange((siteKey) => routing.siteChanged(siteKey));
   attachRouting(d.visitors, d.agents, routing, d.log);
   return { routing, transfers, teamModel: models.Team };

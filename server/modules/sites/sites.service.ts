@@ -12,18 +12,37 @@ import { AppError, isConflict } from '../../http/errors.js';
 import { DocLocks } from '../../store/doc-locks.js';
 import type { SiteDoc, SiteModel } from './site.model.js';
 
-/** Sites change rarely and are read on every connect: keep them briefly. */
+/**
+ * Sites change rarely and are read on every connect: keep them briefly. Other nodes' changes
+ * arrive as a hint (`changedElsewhere`); this bound only matters for a hint lost while Redis was away.
+ */
 const CACHE_MS = 5_000;
 
 export class SitesService {
   private readonly cache = new Map<string, { site: SiteDoc; at: number }>();
-  private readonly listeners = new Set<(siteKey: string) => void>();
+  /** Bumped by every forget, so a read that began before a change cannot cache what it read. */
+  private generation = 0;
+  private readonly listeners = new Set<(siteKey: string, here: boolean) => void>();
 
-  /** Told after an admin changed a site on this node (other nodes notice within their cache time). */
-  onChange(listener: (siteKey: string) => void): void {
+  /** Told after an admin changed a site: `here` on this node, or on another (`changedElsewhere`). */
+  onChange(listener: (siteKey: string, here: boolean) => void): void {
     this.listeners.add(listener);
   }
+
+  /** Another node changed the site: read it afresh, then tell this node's listeners. */
+  changedElsewhere(siteKey: string): void {
+    this.forget(siteKey);
+    this.origins = null;
+    for (const listener of this.listeners) listener(siteKey, false);
+  }
+
+  private forget(siteKey: string): void {
+    this.generation++;
+    this.cache.delete(siteKey);
+  }
   private readonly writes = new DocLocks();
+  /** Every site's allowed origins at once, for CORS preflights (which name no site). */
+  private origins: { any: boolean; listed: Set<string>; at: number } | null = null;
 
   constructor(
     private readonly sites: SiteModel,
@@ -33,6 +52,7 @@ export class SitesService {
   async get(siteKey: string): Promise<SiteDoc> {
     const hit = this.cache.get(siteKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.site;
+    const generation = this.generation;
     let site = await this.sites.findById(siteKey).lean();
     if (!site) {
       try {
@@ -46,8 +66,22 @@ export class SitesService {
     }
     // Widget settings saved before the chat form existed lack it: theirs is the built-in form.
     if (site.widget && !site.widget.prechat) site = { ...site, widget: { ...site.widget, prechat: DEFAULT_PRECHAT } };
-    this.cache.set(siteKey, { site, at: Date.now() });
+    if (generation === this.generation) this.cache.set(siteKey, { site, at: Date.now() });
     return site;
+  }
+
+  /**
+   * Whether some site lets pages on `origin` (normalized) use its chat: a site with an empty list
+   * allows any. Read for CORS preflights, which carry no token and so name no site.
+   */
+  async anyAllows(origin: string): Promise<boolean> {
+    if (!this.origins || Date.now() - this.origins.at >= CACHE_MS) {
+      const docs = await this.sites.find({}, { allowedOrigins: 1 }).limit(10_000).lean();
+      // No site yet: the default one is created, with an empty list, on first use.
+      const any = docs.length === 0 || docs.some((d) => !d.allowedOrigins?.length);
+      this.origins = { any, listed: new Set(docs.flatMap((d) => d.allowedOrigins ?? [])), at: Date.now() };
+    }
+    return this.origins.any || this.origins.listed.has(origin);
   }
 
   /** The site's chat form (the built-in one when the site has no widget settings). */
@@ -95,7 +129,7 @@ export class SitesService {
   async update(siteKey: string, input: SiteSettings): Promise<SiteDTO> {
     // FerretDB rewrites the whole document: two admins saving different settings at once must not undo each other.
     const dto = await this.writes.run(siteKey, () => this.applyUpdate(siteKey, input));
-    for (const listener of this.listeners) listener(siteKey);
+    for (const listener of this.listeners) listener(siteKey, true);
     return dto;
   }
 
@@ -111,10 +145,11 @@ export class SitesService {
     if (input.routing !== undefined) set.routing = input.routing;
     if (input.businessHours !== undefined) set.businessHours = input.businessHours;
     if (input.widget !== undefined) set.widget = input.widget;
-    // Stored and shown only: refusing other origins' widgets and sockets is a later change's work.
+    // Enforced by server/http/origins.ts (sockets and REST of the widget).
     if (input.allowedOrigins !== undefined) set.allowedOrigins = input.allowedOrigins;
     if (Object.keys(set).length) await this.sites.updateOne({ _id: siteKey }, { $set: set });
-    this.cache.delete(siteKey);
+    this.forget(siteKey);
+    this.origins = null;
     return this.toDTO(siteKey);
   }
 }

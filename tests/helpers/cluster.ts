@@ -10,7 +10,11 @@ import { pino } from 'pino';
 import { AuthService } from '../../server/modules/auth/auth.service.js';
 import { createModels } from '../../server/store/models.js';
 import { ADMIN } from './server.js';
-import { runServerProcess, type ServerProcess } from './server-process.js';
+import { killAllServerProcesses, runServerProcess, type ServerProcess } from './server-process.js';
+import { afterAll, afterEach } from 'vitest';
+import type { Balancer } from './balancer.js';
+import { killAllRedis, startTestRedis, type TestRedis } from './redis.js';
+import { startTestStore, type TestStore } from './store.js';
 
 export const CLUSTER_JWT_SECRET = 'fault-tests-secret-fault-tests-secret-0123456789';
 
@@ -102,4 +106,35 @@ export async function createAgents(storeUri: string, count: number, maxChats: nu
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * What every fault test sets up: a store, a Redis and the nodes, plus what the test opens
+ * (balancers, clients) — all torn down after each test, and every process killed after the file.
+ */
+export function useFaultRig() {
+  let running: { store: TestStore; redis: TestRedis; cluster: Cluster } | undefined;
+  const rig = {
+    balancers: [] as Balancer[],
+    closers: [] as Array<() => void>,
+    async start(names: string[]): Promise<{ store: TestStore; redis: TestRedis; cluster: Cluster }> {
+      const [store, redis] = await Promise.all([startTestStore(), startTestRedis()]);
+      running = { store, redis, cluster: await startCluster(names, { storeUri: store.uri, redisUrl: redis.url }) };
+      return running;
+    },
+  };
+  afterEach(async () => {
+    for (const close of rig.closers.splice(0)) close();
+    for (const b of rig.balancers.splice(0)) await b.close();
+    const r = running;
+    running = undefined;
+    await r?.cluster.stop();
+    await r?.redis.stop();
+    await r?.store.stop();
+  });
+  afterAll(() => {
+    killAllServerProcesses();
+    killAllRedis();
+  });
+  return rig;
 }

@@ -4,55 +4,36 @@
  * balancer each; both sides number what they send, and at the end every message is counted on
  * both sides and in the store.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startBalancer, type Balancer } from '../helpers/balancer.js';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { startBalancer } from '../helpers/balancer.js';
+import { useFaultRig } from '../helpers/cluster.js';
 import { openAgentDesk, settle, sleep, startConversation, talk, type TestAgent, type TestConversation } from '../helpers/real-clients.js';
-import { killAllRedis, startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { ADMIN } from '../helpers/server.js';
-import { killAllServerProcesses } from '../helpers/server-process.js';
-import { startTestStore, type TestStore } from '../helpers/store.js';
 
 const RATE = 20;
 const TRAFFIC_MS = 6000;
 const KILL_AT_MS = 2500;
 
-let store: TestStore | undefined;
-let redis: TestRedis | undefined;
-let cluster: Cluster | undefined;
-const balancers: Balancer[] = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  for (const b of balancers.splice(0)) await b.close();
-  await cluster?.stop();
-  await redis?.stop();
-  await store?.stop();
-});
-afterAll(() => {
-  killAllServerProcesses();
-  killAllRedis();
-});
+const rig = useFaultRig();
 
 describe('a node killed mid-conversation', () => {
   it('the agent moves to another node and every message either side sent arrives exactly once, in order', async () => {
-    [store, redis] = await Promise.all([startTestStore(), startTestRedis()]);
-    cluster = await startCluster(['A', 'B', 'C'], { storeUri: store.uri, redisUrl: redis.url });
-    const [A, B, C] = ['A', 'B', 'C'].map((n) => cluster!.node(n).url) as [string, string, string];
+    const { cluster } = await rig.start(['A', 'B', 'C']);
+    const [A, B, C] = ['A', 'B', 'C'].map((n) => cluster.node(n).url) as [string, string, string];
     // The visitor's balancer keeps it on A; the agent's sends it to B while B lives, then to C.
     const visitorLb = await startBalancer([A]);
     const agentLb = await startBalancer([B, C]);
-    balancers.push(visitorLb, agentLb);
+    rig.balancers.push(visitorLb, agentLb);
 
     const agent: TestAgent = await openAgentDesk(agentLb.url, ADMIN);
-    closers.push(() => agent.close());
+    rig.closers.push(() => agent.close());
     const chat: TestConversation = await startConversation('kill', visitorLb.url, agent);
-    closers.push(() => chat.visitor.close());
+    rig.closers.push(() => chat.visitor.close());
 
     const killed = (async () => {
       await sleep(KILL_AT_MS);
-      cluster!.node('B').proc.child.kill('SIGKILL');
-      await cluster!.node('B').proc.exited;
+      cluster.node('B').proc.child.kill('SIGKILL');
+      await cluster.node('B').proc.exited;
     })();
     await Promise.all([talk([chat], RATE, TRAFFIC_MS), killed]);
     await settle([chat]);

@@ -4,33 +4,15 @@
  * say so on /readyz, find Redis again by itself, and the other side must get what was sent
  * meanwhile. Every message is counted at the end.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startBalancer, type Balancer } from '../helpers/balancer.js';
-import { startCluster, type Cluster } from '../helpers/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { startBalancer } from '../helpers/balancer.js';
+import { useFaultRig } from '../helpers/cluster.js';
 import { openAgentDesk, settle, sleep, startConversation, talk, until } from '../helpers/real-clients.js';
-import { killAllRedis, startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { ADMIN } from '../helpers/server.js';
-import { killAllServerProcesses } from '../helpers/server-process.js';
-import { startTestStore, type TestStore } from '../helpers/store.js';
 
 const RATE = 20;
 
-let store: TestStore | undefined;
-let redis: TestRedis | undefined;
-let cluster: Cluster | undefined;
-const balancers: Balancer[] = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  for (const b of balancers.splice(0)) await b.close();
-  await cluster?.stop();
-  await redis?.stop();
-  await store?.stop();
-});
-afterAll(() => {
-  killAllServerProcesses();
-  killAllRedis();
-});
+const rig = useFaultRig();
 
 async function readyz(url: string): Promise<{ status: number; redis?: string; store?: string }> {
   const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
@@ -39,16 +21,15 @@ async function readyz(url: string): Promise<{ status: number; redis?: string; st
 
 describe('Redis crashes and comes back', () => {
   it('each node keeps serving its own clients, /readyz tells, the nodes find Redis again, and nothing sent meanwhile is lost', async () => {
-    [store, redis] = await Promise.all([startTestStore(), startTestRedis()]);
-    cluster = await startCluster(['A', 'B'], { storeUri: store.uri, redisUrl: redis.url });
+    const { redis, cluster } = await rig.start(['A', 'B']);
     const [A, B] = [cluster.node('A').url, cluster.node('B').url];
     const visitorLb = await startBalancer([A]);
     const agentLb = await startBalancer([B]);
-    balancers.push(visitorLb, agentLb);
+    rig.balancers.push(visitorLb, agentLb);
     const agent = await openAgentDesk(agentLb.url, ADMIN);
-    closers.push(() => agent.close());
+    rig.closers.push(() => agent.close());
     const chat = await startConversation('redis', visitorLb.url, agent);
-    closers.push(() => chat.visitor.close());
+    rig.closers.push(() => chat.visitor.close());
     const otherSide = () => ({
       // What each side got pushed from the other side (through Redis, across nodes).
       visitor: chat.visitor.pushed.filter((b) => b.includes(' agent ')),

@@ -3,13 +3,10 @@
  * the writes it has started, let its clients go, and exit 0 soon; its clients (the product's own
  * widget and agent desk, behind balancers) move to the other nodes. Every message is counted.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startBalancer, type Balancer } from '../helpers/balancer.js';
-import { createAgents, startCluster, type Cluster } from '../helpers/cluster.js';
+import { createAgents, useFaultRig } from '../helpers/cluster.js';
 import { openAgentDesk, settle, sleep, startConversation, talk, type TestAgent, type TestConversation } from '../helpers/real-clients.js';
-import { killAllRedis, startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { killAllServerProcesses } from '../helpers/server-process.js';
-import { startTestStore, type TestStore } from '../helpers/store.js';
 
 const CONVERSATIONS = 30;
 const AGENTS = 10;
@@ -20,28 +17,12 @@ const SIGTERM_AT_MS = 2500;
 /** How long the stopping node may take: writes in flight get at most 10 s (server.ts), then it closes. */
 const EXIT_WITHIN_MS = 15_000;
 
-let store: TestStore | undefined;
-let redis: TestRedis | undefined;
-let cluster: Cluster | undefined;
-const balancers: Balancer[] = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  for (const b of balancers.splice(0)) await b.close();
-  await cluster?.stop();
-  await redis?.stop();
-  await store?.stop();
-});
-afterAll(() => {
-  killAllServerProcesses();
-  killAllRedis();
-});
+const rig = useFaultRig();
 
 describe('a node stopped gracefully under load', () => {
   it('finishes what it started, exits 0, and its clients carry on elsewhere without losing a message', async () => {
-    [store, redis] = await Promise.all([startTestStore(), startTestRedis()]);
-    cluster = await startCluster(['A', 'B', 'C'], { storeUri: store.uri, redisUrl: redis.url });
-    const [A, B, C] = ['A', 'B', 'C'].map((n) => cluster!.node(n).url) as [string, string, string];
+    const { store, cluster } = await rig.start(['A', 'B', 'C']);
+    const [A, B, C] = ['A', 'B', 'C'].map((n) => cluster.node(n).url) as [string, string, string];
     const names = new Map([
       [A, 'A'],
       [B, 'B'],
@@ -49,13 +30,13 @@ describe('a node stopped gracefully under load', () => {
     ]);
     // One balancer per preferred node; when that node is gone, the next in line takes its clients.
     const lbs = await Promise.all([startBalancer([A, C, B]), startBalancer([B, C, A]), startBalancer([C, A, B])]);
-    balancers.push(...lbs);
+    rig.balancers.push(...lbs);
 
     const creds = await createAgents(store.uri, AGENTS, Math.ceil(CONVERSATIONS / AGENTS));
     const agents: TestAgent[] = await Promise.all(
       creds.map(async (c, i) => {
         const agent = await openAgentDesk(lbs[i % 3]!.url, c);
-        closers.push(() => agent.close());
+        rig.closers.push(() => agent.close());
         return agent;
       }),
     );
@@ -64,7 +45,7 @@ describe('a node stopped gracefully under load', () => {
       Array.from({ length: CONVERSATIONS }, async (_, i) => {
         const agentIndex = i % AGENTS;
         const chat = await startConversation(`c${String(i).padStart(2, '0')}`, lbs[(agentIndex + 1) % 3]!.url, agents[agentIndex]!);
-        closers.push(() => chat.visitor.close());
+        rig.closers.push(() => chat.visitor.close());
         return chat;
       }),
     );

@@ -19,31 +19,9 @@
 import { build, type Rolldown } from 'vite';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { agentConfig, loaderConfig, portalConfig, pushWorkerConfig, widgetConfig } from '../vite.config.js';
-
-const KB = 1024;
-const LOADER_BUDGET = 3 * KB;
-const FIRST_OPEN_BUDGET = 35 * KB;
-
-interface Weight {
-  raw: number;
-  gzip: number;
-  brotli: number;
-}
-
-function weigh(code: string | Buffer): Weight {
-  const buf = Buffer.from(code);
-  return {
-    raw: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-}
-
-function sum(weights: Weight[]): Weight {
-  return weights.reduce((a, w) => ({ raw: a.raw + w.raw, gzip: a.gzip + w.gzip, brotli: a.brotli + w.brotli }), { raw: 0, gzip: 0, brotli: 0 });
-}
+// Shared with the benchmarks (bench/parts/weight.ts), which report the same figures.
+import { chunksOf, FIRST_OPEN_BUDGET, KB, LOADER_BUDGET, sum, weigh, widgetWeights, type Weight } from './web-weight.js';
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -52,36 +30,14 @@ function jsFiles(dir: string): string[] {
   });
 }
 
-function chunksOf(output: Awaited<ReturnType<typeof build>>): Rolldown.OutputChunk[] {
-  if (!Array.isArray(output) && !('output' in output)) throw new Error('a watcher, not a build');
-  return (Array.isArray(output) ? output : [output]).flatMap((o) => o.output.filter((c): c is Rolldown.OutputChunk => c.type === 'chunk'));
-}
-
 const rows: Array<[name: string, weight: Weight, budget?: number]> = [];
 
 /** The rows for the chat app: first open, each lazy chunk, and all of it. */
 function widgetRows(chunks: Rolldown.OutputChunk[]): void {
-  const byName = new Map(chunks.map((c) => [c.fileName, c]));
-  const entry = chunks.find((c) => c.isEntry);
-  if (!entry) throw new Error('the widget build has no entry chunk');
-  const initial = new Set<string>();
-  const visit = (name: string) => {
-    if (initial.has(name)) return;
-    initial.add(name);
-    for (const next of byName.get(name)?.imports ?? []) visit(next);
-  };
-  visit(entry.fileName);
-  const weights = new Map(chunks.map((c) => [c.fileName, weigh(c.code)]));
-  const isDictionary = (c: Rolldown.OutputChunk) => /widget\/i18n\/[a-z]+\.ts$/.test(c.facadeModuleId ?? '');
-  const dictionaries = chunks.filter(isDictionary);
-  const largest = dictionaries.reduce<Rolldown.OutputChunk | null>((a, c) => (!a || weights.get(c.fileName)!.brotli > weights.get(a.fileName)!.brotli ? c : a), null);
-  const firstOpen = [...initial, ...(largest ? [largest.fileName] : [])];
-  rows.push([`chat app, first open: ${[...initial].join(' + ')} + ${largest?.fileName ?? 'no dictionary'}`, sum(firstOpen.map((f) => weights.get(f)!)), FIRST_OPEN_BUDGET]);
-  for (const c of chunks) {
-    if (initial.has(c.fileName)) continue;
-    rows.push([`  lazy ${c.fileName}${isDictionary(c) ? ' (dictionary)' : ''}`, weights.get(c.fileName)!]);
-  }
-  rows.push([`chat app, all ${chunks.length} chunks`, sum([...weights.values()])]);
+  const w = widgetWeights(chunks);
+  rows.push([`chat app, first open: ${w.firstOpen.files.join(' + ')}`, w.firstOpen.weight, FIRST_OPEN_BUDGET]);
+  for (const c of w.lazy) rows.push([`  lazy ${c.file}${c.dictionary ? ' (dictionary)' : ''}`, c.weight]);
+  rows.push([`chat app, all ${w.all.chunks} chunks`, w.all.weight]);
 }
 
 const which = new Set(process.argv.slice(2));

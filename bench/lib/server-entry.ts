@@ -1,0 +1,71 @@
+/**
+ * The real server as the bench runs it: `startServer` from server/server.ts, exactly what
+ * server/main.ts starts, in a process of its own. Beside it an IPC side channel the bench uses
+ * for readings (memory after a full GC, open connections) and for setup that has no public API
+ * (agents with a known capacity, inserted straight into the store).
+ */
+import { hash } from '@node-rs/argon2';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { startServer } from '../../server/server.js';
+import { serveRpc } from './rpc.js';
+
+const config = loadConfig(process.env);
+const log = createLogger(config.logLevel);
+const server = await startServer(config, log);
+
+let stopping = false;
+const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  // A store that went away first can keep a graceful stop waiting; the bench does not wait for ever.
+  setTimeout(() => process.exit(code), 15_000).unref();
+  await server.stop().catch((err: unknown) => log.error({ err }, 'bench server: stop failed'));
+  process.exit(code);
+};
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+// The bench went away: so do we.
+process.on('disconnect', () => void stop(0));
+
+const gc = (globalThis as { gc?: () => void }).gc;
+let agentHash: Promise<string> | undefined;
+
+// The sampling heap profiler, for "what does a connection keep alive": started before the
+// connections come, read while they are still open (`--heap` in density writes it beside the results).
+const inspector = new Session();
+inspector.connect();
+const post = <T>(method: string, params: object = {}) =>
+  new Promise<T>((resolve, reject) => inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+
+serveRpc({
+  'heap.start': () => post('HeapProfiler.startSampling', { samplingInterval: 4096 }),
+  'heap.write': async ({ file }: { file: string }) => {
+    if (gc) gc();
+    const { profile } = await post<{ profile: unknown }>('HeapProfiler.getSamplingProfile');
+    await post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  },
+  mem: ({ collect }: { collect?: boolean }) => {
+    if (collect && gc) {
+      gc();
+      gc();
+    }
+    return process.memoryUsage();
+  },
+  connections: () => new Promise<number>((resolve, reject) => server.http.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+  /** `count` agents who can each hold `maxChats` live chats; returns their session tokens. */
+  agents: async ({ count, maxChats, prefix }: { count: number; maxChats: number; prefix: string }) => {
+    agentHash ??= hash('bench-agent-password');
+    const passwordHash = await agentHash;
+    const docs = await server.models.Agent.insertMany(
+      Array.from({ length: count }, (_, i) => ({ email: `${prefix}-${i}@bench.test`, name: `Agent ${prefix} ${i}`, role: 'agent', passwordHash, maxChats })),
+    );
+    return docs.map((d) => ({ id: d._id.toHexString(), token: server.auth.issueSession(d).token }));
+  },
+});
+
+process.send?.({ event: 'ready', url: server.url, port: server.port, pid: process.pid });

@@ -4,14 +4,16 @@
  * Without Go it says so, and how to use an existing MongoDB instead.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(root, 'tools/ferretdb');
 const out = join(root, '.tools/ferretdb');
-const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => join(srcDir, f));
+const sources = readdirSync(srcDir)
+  .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+  .map((f) => join(srcDir, f));
 
 const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
 if (existsSync(out) && statSync(out).mtimeMs >= newest) {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -90,6 +91,10 @@ func main() {
 	// MongoDBURI waits until the listener is bound, which is what makes port 0 usable.
 	line, _ := json.Marshal(map[string]string{"uri": f.MongoDBURI()})
 	fmt.Println(string(line))
+
+	if *handler == "sqlite" {
+		go keepIDIndexes(ctx, strings.TrimSuffix(strings.TrimPrefix(cfg.SQLiteURL, "file:"), "/"), logger)
+	}
 
 	<-done
 }

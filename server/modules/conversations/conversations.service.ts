@@ -125,7 +125,12 @@ export class ConversationsService {
    * this process: on FerretDB concurrent updates of one document lose each other's fields (DocLocks).
    */
   updateDoc(id: Types.ObjectId, update: UpdateQuery<ConversationDoc>, condition: Record<string, unknown> = {}) {
-    return this.locks.run(`conversation:${id.toHexString()}`, () => this.conversations.updateOne({ _id: id, ...condition }, update));
+    return this.locked(id, () => this.conversations.updateOne({ _id: id, ...condition }, update));
+  }
+
+  /** Writes to one conversation document from this node go one at a time (STORE.md: whole-document rewrites). */
+  private locked<T>(id: Types.ObjectId, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`conversation:${id.toHexString()}`, fn);
   }
 
   /**
@@ -222,10 +227,12 @@ export class ConversationsService {
     const ids = input.attachmentIds ?? [];
     if (ids.length && !this.attachments) throw new AppError('UNAVAILABLE', 'Attachments are not available');
     const attachments = ids.length ? await this.attachments!.bind(ids, actorKey(actor), conv._id.toHexString()) : [];
-    const { message, created } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, attachments, ...author }, conv);
+    const { message, created, conversation } = await this.append(conv._id, { clientId: input.clientId, body: input.body, system: null, attachments, ...author }, conv);
     if (created) {
-      if (actor.kind === 'visitor' && conv.ticketNumber != null) await this.ticketHooks?.afterCustomerMessage(conv);
-      await this.announce(conv._id, message, false);
+      // A customer's reply may reopen a ticket: then the conversation is read again after it.
+      const reopens = actor.kind === 'visitor' && conv.ticketNumber != null;
+      if (reopens) await this.ticketHooks?.afterCustomerMessage(conv);
+      await this.announce(conv._id, message, false, reopens ? undefined : conversation);
     } else {
       // A resend: the first attempt may have died between its write and its broadcast (a killed
       // node). Raising lastSeq (a no-op when it is there) and announcing the conversation lets the
@@ -364,7 +371,7 @@ export class ConversationsService {
     m: { clientId: string; body: string; system: SystemEvent | null; attachments: AttachmentDTO[]; authorType: 'visitor' | 'agent' | 'system'; authorId: Types.ObjectId | null; authorName: string | null },
     /** The conversation as the caller just read it, saving the first attempt a read. */
     known?: ConversationDoc,
-  ): Promise<{ message: MessageDTO; created: boolean }> {
+  ): Promise<{ message: MessageDTO; created: boolean; conversation?: ConversationDoc }> {
     // Chosen up front so that the message's alert jobs, keyed by it, are written alongside.
     const _id = new Types.ObjectId();
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
@@ -378,8 +385,12 @@ export class ConversationsService {
         ]);
         const set: Record<string, unknown> = { lastActivityAt: createdAt };
         if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
-        await this.updateDoc(conversationId, { $max: { lastSeq: seq }, $set: set });
-        return { message: toMessageDTO(doc.toObject()), created: true };
+        // The conversation as it is now comes back with the update: the announcement needs it, and
+        // on FerretDB every lookup costs a scan of the collection (bench/, latency).
+        const conversation = await this.locked(conversationId, () =>
+          this.conversations.findOneAndUpdate({ _id: conversationId }, { $max: { lastSeq: seq }, $set: set }, { new: true }).lean(),
+        );
+        return { message: toMessageDTO(doc.toObject()), created: true, ...(conversation ? { conversation } : {}) };
       } catch (err) {
         if (!isConflict(err)) throw err;
         const dup = await this.messages.findOne({ conversationId, clientId: m.clientId }).lean();
@@ -397,8 +408,9 @@ export class ConversationsService {
     throw new AppError('UNAVAILABLE', 'The conversation is busy; please try again');
   }
 
-  async announce(conversationId: Types.ObjectId, message: MessageDTO, statusChanged: boolean): Promise<void> {
-    const conv = await this.load(conversationId);
+  /** `known`: the conversation as the message's write returned it, saving a read. */
+  async announce(conversationId: Types.ObjectId, message: MessageDTO, statusChanged: boolean, known?: ConversationDoc): Promise<void> {
+    const conv = known ?? (await this.load(conversationId));
     this.events.messageCreated(conv, message);
     this.events.conversationUpdated(conv, statusChanged || conv.status === 'queued');
     if (statusChanged) this.routing?.changed(conv);

@@ -26,7 +26,7 @@ import type { AgentNamespace, VisitorNamespace, VisitorSocket } from '../../real
 import { customerRooms } from '../../realtime/broadcast.js';
 import { rooms } from '../../realtime/rooms.js';
 import type { ConversationDoc, ConversationModel } from '../conversations/conversation.model.js';
-import { customerFilter, type ConversationsService, type RoutingHooks } from '../conversations/conversations.service.js';
+import type { ConversationsService, RoutingHooks } from '../conversations/conversations.service.js';
 import type { CustomerPrincipal } from '../customers/customer-identity.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { isOpen, msUntilNextChange } from './business-hours.js';
@@ -35,6 +35,10 @@ import { toPresenceDTO, type AgentPresence, type PresenceService } from './prese
 import { estimateWaitSeconds, HISTORY_SIZE, type WaitHistory } from './wait-estimate.js';
 
 type Snapshot = Map<string, AgentPresence>;
+
+/** Who a waiting chat belongs to, as customerKeys names a connecting customer (the rooms its events go to). */
+const customerKeyOf = (c: ConversationDoc): string => (c.customerUserId ? `user:${c.customerUserId}` : `visitor:${c.visitorId.toHexString()}`);
+const customerKeys = (c: CustomerPrincipal): string[] => [...(c.user ? [`user:${c.user.id}`] : []), ...(c.visitorId ? [`visitor:${c.visitorId}`] : [])];
 
 /** Runs one job per key at a time; a request while it runs makes it run once more afterwards. */
 class Coalescer {
@@ -78,6 +82,10 @@ export class RoutingService implements RoutingHooks {
   private readonly sentConfig = new Map<string, string>();
   /** Per site, what each waiting visitor was last told ("position|seconds"). */
   private readonly sentPositions = new Map<string, Map<string, string>>();
+  /** Per site, customers (customerKeys) who just connected: told their place even when it did not change. */
+  private readonly resend = new Map<string, Set<string>>();
+  /** Per site, the customers with a waiting chat as of the last run of its job (absent: not run yet). */
+  private readonly queuedCustomers = new Map<string, Set<string>>();
   private readonly history = new Map<string, { at: number; value: WaitHistory }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -324,13 +332,16 @@ export class RoutingService implements RoutingHooks {
   async visitorConnected(socket: VisitorSocket, customer: CustomerPrincipal): Promise<void> {
     await socket.join(rooms.site(customer.siteKey));
     if (!this.sentConfig.has(customer.siteKey)) this.sentConfig.set(customer.siteKey, JSON.stringify(await this.siteConfig(customer.siteKey)));
-    const waiting = await this.d.conversations.find({ ...customerFilter(customer), status: 'queued' }).limit(5).lean();
-    if (waiting.length === 0) return;
-    const positions = await this.positions(customer.siteKey, await this.d.presence.snapshot());
-    for (const c of waiting) {
-      const p = positions.get(c._id.toHexString());
-      if (p) socket.emit('queue:position', p.dto);
-    }
+    // No query per visitor: the site's job knows who is waiting and tells them (every tab), once for
+    // however many connect together. A restart brings every visitor back at once, and a lookup each
+    // (a scan of the conversations on FerretDB) made the reconnection quadratic (bench/, recovery).
+    const keys = customerKeys(customer);
+    const waiting = this.queuedCustomers.get(customer.siteKey);
+    if (waiting && !keys.some((k) => waiting.has(k))) return;
+    const resend = this.resend.get(customer.siteKey) ?? new Set<string>();
+    for (const k of keys) resend.add(k);
+    this.resend.set(customer.siteKey, resend);
+    this.requestSite(customer.siteKey);
   }
 
   // ---- the queue of a site ---------------------------------------------------------------
@@ -345,12 +356,19 @@ export class RoutingService implements RoutingHooks {
     const snap = await this.d.presence.snapshot();
     if ((site.routing ?? 'manual') === 'auto') await this.route(siteKey, snap);
     const before = this.sentPositions.get(siteKey);
+    // Taken before the read: a visitor connecting during it is served by the run it requested.
+    const resend = this.resend.get(siteKey);
+    this.resend.delete(siteKey);
     const sent = new Map<string, string>();
+    const queued = new Set<string>();
     for (const [id, p] of await this.positions(siteKey, snap)) {
       const key = `${p.dto.position}|${p.dto.estimatedWaitSeconds}`;
+      const customer = customerKeyOf(p.conv);
       sent.set(id, key);
-      if (before?.get(id) !== key) this.d.visitors.to(customerRooms(p.conv)).emit('queue:position', p.dto);
+      queued.add(customer);
+      if (before?.get(id) !== key || resend?.has(customer)) this.d.visitors.to(customerRooms(p.conv)).emit('queue:position', p.dto);
     }
+    this.queuedCustomers.set(siteKey, queued);
     if (sent.size) this.sentPositions.set(siteKey, sent);
     else this.sentPositions.delete(siteKey);
   }
@@ -360,7 +378,10 @@ export class RoutingService implements RoutingHooks {
    * free places computed from two reads could disagree about a chat taken in between.
    */
   private async live(siteKey: string): Promise<{ queued: ConversationDoc[]; load: Map<string, number> }> {
-    const docs = await this.d.conversations.find({ status: { $in: ['queued', 'active'] } }).limit(20_000).lean();
+    // One batch: FerretDB keeps a store connection for every open cursor, and a visitor connecting
+    // runs this; hundreds reconnecting at once (a restart) left hundreds of cursors waiting for their
+    // next batch behind requests waiting for those connections, and every handshake hung (bench/).
+    const docs = await this.d.conversations.find({ status: { $in: ['queued', 'active'] } }).limit(20_000).batchSize(20_000).lean();
     const load = new Map<string, number>();
     for (const c of docs) if (c.status === 'active' && c.agentId) load.set(c.agentId.toHexString(), (load.get(c.agentId.toHexString()) ?? 0) + 1);
     const queued = docs

@@ -19,7 +19,7 @@ import { DocLocks } from '../../store/doc-locks.js';
 import type { AgentPrincipal } from '../auth/auth.service.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
 import { toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
-import { toMessageDTO, type MessageModel } from './message.model.js';
+import { toMessageDTO, type MessageDoc, type MessageModel } from './message.model.js';
 import { checkPrechat } from './prechat-answers.js';
 
 export type Actor = { kind: 'visitor'; customer: CustomerPrincipal } | { kind: 'agent'; agent: AgentPrincipal };
@@ -111,6 +111,8 @@ export class ConversationsService {
   receipts: { get(conversationId: string): Promise<ReadReceiptsDTO> } | null = null;
   /** The sites' chat forms; without it every site has the built-in one. */
   forms: PrechatForms | null = null;
+  /** Message pages being read, by conversation and starting point (messagesAfter). */
+  private readonly pendingPages = new Map<string, Promise<MessageDoc[]>>();
 
   constructor(
     private readonly conversations: ConversationModel,
@@ -419,15 +421,34 @@ export class ConversationsService {
   async page(conv: ConversationDoc, afterSeq: number, audience: Audience): Promise<SyncResult> {
     const conversationId = conv._id.toHexString();
     const [docs, receipts] = await Promise.all([
-      this.messages
-        .find({ conversationId: conv._id, seq: { $gt: afterSeq } })
-        .sort({ seq: 1 })
-        .limit(SYNC_PAGE_SIZE + 1)
-        .lean(),
+      this.messagesAfter(conv, afterSeq),
       this.receipts?.get(conversationId) ?? { conversationId, visitorSeq: 0, agentSeq: 0 },
     ]);
     const hasMore = docs.length > SYNC_PAGE_SIZE;
     return { conversation: toConversationDTO(conv, audience), messages: docs.slice(0, SYNC_PAGE_SIZE).map(toMessageDTO), hasMore, receipts };
+  }
+
+  /**
+   * Up to a page (+1, to tell whether there is more) of messages after `afterSeq`. FerretDB's SQLite
+   * backend answers this by reading every message stored (STORE.md), so it is not asked when the
+   * conversation says nothing is newer (lastSeq is raised only after its message is stored), and
+   * the same question asked again while it runs (a client retrying a slow sync) shares the answer.
+   */
+  private messagesAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[]> {
+    if (afterSeq >= conv.lastSeq) return Promise.resolve([]);
+    const key = `${conv._id.toHexString()}|${afterSeq}`;
+    let pending = this.pendingPages.get(key);
+    if (!pending) {
+      pending = this.messages
+        .find({ conversationId: conv._id, seq: { $gt: afterSeq } })
+        .sort({ seq: 1 })
+        .limit(SYNC_PAGE_SIZE + 1)
+        .lean<MessageDoc[]>()
+        .exec()
+        .finally(() => this.pendingPages.delete(key));
+      this.pendingPages.set(key, pending);
+    }
+    return pending;
   }
 
   async load(id: Types.ObjectId): Promise<ConversationDoc> {

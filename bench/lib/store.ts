@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config.js';
 import { startEmbeddedFerretDB } from '../../server/store/embedded-ferretdb.js';
@@ -22,11 +23,29 @@ export interface BenchStore {
   pid: () => number[];
   /** A fresh database per benchmark part, so one part's data does not slow the next. */
   uri(dbName: string): string;
+  /**
+   * Adds the indexes docs/ferretdb-postgresql-indexes.sql describes to one database, as an operator
+   * of the PostgreSQL backend does after the first start (the README says so). SQLite: nothing to add.
+   */
+  addIndexes(dbName: string): void;
   stop(): Promise<void>;
 }
 
 /** postgres://… of the machine's PostgreSQL; BENCH_PG_URL overrides (database name included). */
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/chatbench';
+
+const INDEXES_SQL = fileURLToPath(new URL('../../docs/ferretdb-postgresql-indexes.sql', import.meta.url));
+
+/**
+ * FerretDB's connection string, with what docs/ferretdb-postgresql-indexes.sql asks of it: plans
+ * made for each lookup's values (FerretDB passes the field name as a parameter, and a generic plan
+ * cannot match it to an expression index). pgx sends `options` in the startup message.
+ */
+export function ferretdbPgUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', '-c plan_cache_mode=force_custom_plan');
+  return u.toString();
+}
 
 /** Recreates the PostgreSQL database FerretDB stores into (UTF8, C locale, as FerretDB wants). */
 function recreatePgDatabase(url: string): void {
@@ -50,7 +69,7 @@ export async function startBenchStore(kind: StoreKind): Promise<BenchStore> {
   let dir: string | undefined;
   if (kind === 'postgresql') recreatePgDatabase(PG_URL);
   else dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
-  const store = await startEmbeddedFerretDB({ bin, log, ...(kind === 'postgresql' ? { postgresqlUrl: PG_URL } : { dataDir: dir! }) });
+  const store = await startEmbeddedFerretDB({ bin, log, ...(kind === 'postgresql' ? { postgresqlUrl: ferretdbPgUrl(PG_URL) } : { dataDir: dir! }) });
   const port = new URL(store.uri).port;
   const pids = pidOfListener(Number(port));
   return {
@@ -58,6 +77,12 @@ export async function startBenchStore(kind: StoreKind): Promise<BenchStore> {
     baseUri: store.uri,
     pid: () => pids,
     uri: (dbName) => `mongodb://127.0.0.1:${port}/${dbName}?directConnection=true`,
+    addIndexes(dbName) {
+      if (kind !== 'postgresql') return;
+      if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`unexpected database name ${dbName}`);
+      const r = spawnSync('psql', [PG_URL, '-v', 'ON_ERROR_STOP=1', '-qc', `SET chat.ferretdb_database = '${dbName}'`, '-f', INDEXES_SQL], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`psql -f ${INDEXES_SQL} failed: ${r.stderr.trim()}`);
+    },
     async stop() {
       await store.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -248,8 +248,12 @@ interface Returning {
   reconnectedAt: number | null;
   caughtUpAt: number | null;
   disconnectedAt: number | null;
+  reason?: string;
 }
 const returning: Returning[] = [];
+const syncErrors: Record<string, number> = {};
+/** Handshakes the server refused during recovery, by message. */
+const refusals: Record<string, number> = {};
 
 function maxSeq(messages: Array<{ seq: number }>, from: number): number {
   return messages.reduce((m, x) => Math.max(m, x.seq), from);
@@ -263,7 +267,10 @@ function resume(r: Returning): void {
       r.lastSeq = maxSeq(res.messages, r.lastSeq);
       if (r.caughtUpAt === null && r.lastSeq >= r.expectSeq && r.reconnectedAt !== null) r.caughtUpAt = nowMs();
     },
-    () => setTimeout(() => r.socket.connected && resume(r), RETRY_MIN_MS),
+    (err: unknown) => {
+      countError(syncErrors, err);
+      setTimeout(() => r.socket.connected && resume(r), RETRY_MIN_MS);
+    },
   );
 }
 
@@ -284,8 +291,13 @@ async function recoverySetup(a: ConnectOpts & { count: number; concurrency: numb
         r.reconnectedAt ??= nowMs();
         resume(r);
       });
+      socket.on('connect_error', (err: Error) => {
+        // Refused by the server's handshake (not a network error): Socket.IO does not retry by itself.
+        if (!socket.active) countError(refusals, err.message);
+      });
       socket.on('disconnect', (reason: string) => {
         r.disconnectedAt ??= nowMs();
+        r.reason = reason;
         // As the widget: Socket.IO does not come back by itself after the server closed the socket.
         if (reason === 'io server disconnect') setTimeout(() => socket.connect(), RETRY_MIN_MS);
       });
@@ -317,6 +329,23 @@ function recoveryStatus() {
     reconnectedAt: done(returning.map((r) => r.reconnectedAt)),
     caughtUpAt: done(returning.map((r) => r.caughtUpAt)),
     /** Per client that caught up: from its reconnection to holding what it missed (the server's part). */
+    syncErrors,
+    refusals,
+    /** A few that have not caught up, to see where they are. */
+    behind: returning
+      .filter((r) => r.caughtUpAt === null)
+      .slice(0, 3)
+      .map((r) => ({
+        connected: r.socket.connected,
+        active: r.socket.active,
+        reason: r.reason,
+        reconnecting: (r.socket.io as unknown as { _reconnecting: boolean })._reconnecting,
+        attempts: (r.socket.io as unknown as { backoff: { attempts: number } }).backoff.attempts,
+        state: (r.socket.io as unknown as { _readyState: string })._readyState,
+        connects: r.connects,
+        lastSeq: r.lastSeq,
+        expectSeq: r.expectSeq,
+      })),
     catchUp: returning.filter((r) => r.reconnectedAt !== null && r.caughtUpAt !== null).map((r) => r.caughtUpAt! - r.reconnectedAt!),
   };
 }

@@ -21,7 +21,8 @@ const cpuText = (c: Record<string, number>) =>
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
     .join(', ');
-const label = (r: { server?: string; store: string | null }) => (r.server === 'relay' ? 'bare Socket.IO relay' : `ours, ${r.store === 'postgresql' ? 'FerretDB/PostgreSQL' : 'FerretDB/SQLite'}`);
+const label = (r: { server?: string; store: string | null; plainIndexes?: boolean }) =>
+  r.server === 'relay' ? 'bare Socket.IO relay' : `ours, ${r.store === 'postgresql' ? `FerretDB/PostgreSQL${r.plainIndexes ? ", FerretDB's indexes only" : ''}` : 'FerretDB/SQLite'}`;
 
 export function markdown(r: Results): string {
   const out: string[] = [];
@@ -47,7 +48,7 @@ export function markdown(r: Results): string {
     const relay = r.latency.find((l) => l.server === 'relay');
     const rates = [...new Set(r.latency.flatMap((l) => [...l.steps.map((s) => s.rate), ...l.skipped]))].sort((a, b) => a - b);
     out.push('\n**Latency**: visitor → agent delivery, ms (p50 / p99 / p99.9); ours includes validation and the durable write\n');
-    const head = ['rate msg/s', ...r.latency.map(label), ...r.latency.filter((l) => l.server === 'ours').map((l) => `p99 ratio, ${l.store}`)];
+    const head = ['rate msg/s', ...r.latency.map(label), ...r.latency.filter((l) => l.server === 'ours').map((l) => `p99 ratio, ${l.store}${l.plainIndexes ? ' (plain)' : ''}`)];
     const rows = rates.map((rate) => {
       const cells = r.latency!.map((l) => {
         const s = l.steps.find((x) => x.rate === rate);

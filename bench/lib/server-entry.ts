@@ -40,7 +40,26 @@ inspector.connect();
 const post = <T>(method: string, params: object = {}) =>
   new Promise<T>((resolve, reject) => inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
 
+// What the server asks of the store, by collection, operation and filter fields: where a part's
+// store time goes (FerretDB answers most filters by reading every document; STORE.md, "Speed").
+let ops: Map<string, number> | undefined;
+server.models.Agent.db.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+  if (!ops) return;
+  const filter = !method.startsWith('insert') && args[0] && typeof args[0] === 'object' && !Array.isArray(args[0]) ? Object.keys(args[0]).sort().join(',') : '';
+  const key = `${collection}.${method}(${filter})`;
+  ops.set(key, (ops.get(key) ?? 0) + 1);
+});
+
 serveRpc({
+  /** Starts counting store operations; `ops.read` returns the counts since, most frequent first. */
+  'ops.start': () => {
+    ops = new Map();
+  },
+  'ops.read': () => {
+    const counts = [...(ops ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1]);
+    ops = undefined;
+    return counts;
+  },
   'heap.start': () => post('HeapProfiler.startSampling', { samplingInterval: 4096 }),
   'heap.write': async ({ file }: { file: string }) => {
     if (gc) gc();

@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { rpcClient, type RpcClient } from './rpc.js';
+import type { BenchStore } from './store.js';
 
 export interface ServerProc {
   kind: 'ours' | 'relay';
@@ -107,4 +108,37 @@ export function startServerProc(kind: 'ours' | 'relay', opts: ServerOptions = {}
       });
     });
   });
+}
+
+/**
+ * Our server on a fresh database of the run's store, named after the benchmark part, with the
+ * store's recommended indexes (`plainIndexes`: only FerretDB's own, to show what they cost).
+ * Returns the options too, so the server can be started again on the same database and port.
+ */
+export async function startOurs(
+  ctx: { store: BenchStore; tmpDir: string; cpuProfDir: string | undefined },
+  part: string,
+  o: { port?: number; plainIndexes?: boolean } = {},
+): Promise<{ server: ServerProc; options: ServerOptions }> {
+  const db = `${part}_${Date.now()}`;
+  const options: ServerOptions = {
+    storeUri: ctx.store.uri(db),
+    dataDir: `${ctx.tmpDir}/${db}`,
+    ...(o.port ? { port: o.port } : {}),
+    ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
+  };
+  const server = await startServerProc('ours', options);
+  // The server made its collections and indexes as it started.
+  if (!o.plainIndexes) ctx.store.addIndexes(db);
+  return { server, options };
+}
+
+/** Store operations per unit (message, connection) since `ops.start`, the most frequent few, for the log. */
+export async function storeOps(server: ServerProc, per: number, top = 6): Promise<string> {
+  if (server.kind !== 'ours' || per <= 0) return '';
+  const counts = await server.rpc.call<Array<[string, number]>>('ops.read', {});
+  return counts
+    .slice(0, top)
+    .map(([k, n]) => `${k} ${Math.round((n / per) * 100) / 100}`)
+    .join(', ');
 }

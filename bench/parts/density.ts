@@ -6,7 +6,7 @@
  */
 import { cpuMeter } from '../lib/cpu.js';
 import { cpuGroups, shares, sleep, type BenchContext, type StoreContext } from '../lib/context.js';
-import { startServerProc, type ServerProc } from '../lib/server-proc.js';
+import { startOurs, startServerProc, storeOps, type ServerProc } from '../lib/server-proc.js';
 import { MB, round } from '../lib/stats.js';
 
 export interface DensityStep {
@@ -40,10 +40,7 @@ type Mem = NodeJS.MemoryUsage;
 
 export async function density(ctx: BenchContext & Partial<StoreContext>, kind: 'ours' | 'relay', steps: number[]): Promise<DensityResult> {
   const store = ctx.store;
-  const server = await startServerProc(kind, {
-    ...(kind === 'ours' ? { storeUri: store!.uri(`density_${Date.now()}`), dataDir: `${ctx.tmpDir}/density-data-${Date.now()}` } : {}),
-    ...(kind === 'ours' && ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
-  });
+  const server = kind === 'ours' ? (await startOurs({ ...ctx, store: store! }, 'density')).server : await startServerProc('relay', {});
   const label = `${kind}${store && kind === 'ours' ? `/${store.kind}` : ''}`;
   try {
     return await measure(ctx, server, label, steps, kind === 'ours' ? store!.kind : null);
@@ -71,6 +68,7 @@ async function measure(ctx: BenchContext & Partial<StoreContext>, server: Server
   for (const target of steps) {
     const add = target - total;
     if (add <= 0) continue;
+    if (server.kind === 'ours') await server.rpc.call('ops.start', {});
     meter.start();
     const t0 = performance.now();
     const until = Date.now() + stepBudgetSeconds * 1000;
@@ -89,6 +87,7 @@ async function measure(ctx: BenchContext & Partial<StoreContext>, server: Server
     await sleep(ctx.quick ? 500 : 2000);
     const m = await mem();
     out.push({ connected: total, rssMB: round(m.rss / MB), heapUsedMB: round(m.heapUsed / MB), connectPerSec: Math.round(ok / (ms / 1000)), failed });
+    if (server.kind === 'ours') ctx.log(`density ${label}: store operations per connection: ${await storeOps(server, ok)}`);
     ctx.log(`density ${label}: ${total} connected (${out.at(-1)!.connectPerSec}/s, ${failed} failed), rss ${out.at(-1)!.rssMB} MB, heap ${out.at(-1)!.heapUsedMB} MB`);
     const skipped = res.reduce((s, r) => s + r.skipped, 0);
     if (skipped > 0) {

@@ -5,7 +5,7 @@
  * `conversation:start` to each agent's arrival, across processes on the system's monotonic clock.
  */
 import { shares, sleep, type StoreContext } from '../lib/context.js';
-import { startServerProc } from '../lib/server-proc.js';
+import { startOurs } from '../lib/server-proc.js';
 import { median, percentiles, round } from '../lib/stats.js';
 
 export interface FanoutResult {
@@ -24,11 +24,7 @@ export interface FanoutResult {
 }
 
 export async function fanout(ctx: StoreContext, agents: number, trials: number): Promise<FanoutResult> {
-  const server = await startServerProc('ours', {
-    storeUri: ctx.store.uri(`fanout_${Date.now()}`),
-    dataDir: `${ctx.tmpDir}/fanout-data-${Date.now()}`,
-    ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
-  });
+  const { server } = await startOurs(ctx, 'fanout');
   try {
     const tokens = (await server.rpc.call<Array<{ token: string }>>('agents', { count: agents, maxChats: 3, prefix: `fan${Date.now()}` })).map((a) => a.token);
     const per = shares(agents, ctx.workers.list.length);

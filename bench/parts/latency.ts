@@ -7,7 +7,7 @@
  */
 import { cpuMeter } from '../lib/cpu.js';
 import { cpuGroups, shares, type BenchContext, type StoreContext } from '../lib/context.js';
-import { startServerProc, type ServerProc } from '../lib/server-proc.js';
+import { startOurs, startServerProc, storeOps, type ServerProc } from '../lib/server-proc.js';
 import { percentiles, round, type Percentiles } from '../lib/stats.js';
 
 export interface LatencyStep {
@@ -36,6 +36,8 @@ export interface LatencyResult {
   /** The highest rate tried whose delivery p99 stayed under 50 ms; null: none. */
   maxRateP99Under50: number | null;
   skipped: number[];
+  /** Measured without docs/ferretdb-postgresql-indexes.sql. */
+  plainIndexes?: boolean;
 }
 
 interface RunResult {
@@ -50,15 +52,14 @@ interface RunResult {
   cpu: number;
 }
 
-export async function latency(ctx: BenchContext & Partial<StoreContext>, kind: 'ours' | 'relay', rates: number[], conversations: number): Promise<LatencyResult> {
+/** `plainIndexes`: ours on PostgreSQL with only the indexes FerretDB makes, to show what the recommended ones change. */
+export async function latency(ctx: BenchContext & Partial<StoreContext>, kind: 'ours' | 'relay', rates: number[], conversations: number, o: { plainIndexes?: boolean } = {}): Promise<LatencyResult> {
   const store = kind === 'ours' ? ctx.store! : null;
-  const server = await startServerProc(kind, {
-    ...(store ? { storeUri: store.uri(`latency_${Date.now()}`), dataDir: `${ctx.tmpDir}/latency-data-${Date.now()}` } : {}),
-    ...(store && ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
-  });
-  const label = `${kind}${store ? `/${store.kind}` : ''}`;
+  const server = store ? (await startOurs({ ...ctx, store }, 'latency', o)).server : await startServerProc('relay', {});
+  const label = `${kind}${store ? `/${store.kind}${o.plainIndexes ? ' (FerretDB indexes only)' : ''}` : ''}`;
   try {
-    return await measure(ctx, server, label, rates, conversations, store?.kind ?? null);
+    const res = await measure(ctx, server, label, rates, conversations, store?.kind ?? null);
+    return o.plainIndexes ? { ...res, plainIndexes: true } : res;
   } finally {
     await ctx.workers.all('close', () => ({}));
     await server.stop();
@@ -99,6 +100,7 @@ async function measure(ctx: BenchContext & Partial<StoreContext>, server: Server
       skipped.push(rate);
       continue;
     }
+    if (server.kind === 'ours') await server.rpc.call('ops.start', {});
     meter.start();
     const runs = await ctx.workers.all<RunResult>('chat.run', (w) => ({ rate: shares(rate, W)[w.index], durationMs: seconds * 1000, warmupMs, drainMs: 15_000 }), 300_000);
     const cpu = meter.stop();
@@ -122,8 +124,14 @@ async function measure(ctx: BenchContext & Partial<StoreContext>, server: Server
     ctx.log(
       `latency ${label} @ ${rate}/s: p50 ${step.delivery.p50} ms, p99 ${step.delivery.p99} ms, p99.9 ${step.delivery.p999} ms; ${step.deliveredPerSec}/s delivered, ${step.lost} lost, ${step.failed} failed ${JSON.stringify(step.ackErrors)}; cpu ${JSON.stringify(step.cpu)}`,
     );
+    if (server.kind === 'ours') ctx.log(`latency ${label} @ ${rate}/s: store operations per message: ${await storeOps(server, runs.reduce((s, r) => s + r.sent, 0))}`);
     // Past this the backlog only grows and spills into the next step: the server is saturated.
     if (step.lost + step.failed > measuredSent * 0.05 || step.delivery.p99 > 5000) saturated = true;
+  }
+  if (steps.some((s) => s.ackErrors.INTERNAL)) {
+    // An INTERNAL answer is a bug or an unexpected store error: show what the server logged about it.
+    const errors = server.tail().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    ctx.log(`latency ${label}: the server answered INTERNAL; its last errors:\n${errors.slice(-5).join('\n').slice(0, 4000)}`);
   }
   const ok = steps.filter((s) => s.delivery.p99 < 50 && s.lost === 0 && s.failed === 0).map((s) => s.rate);
   return { server: server.kind, store: storeKind, conversations: chats, steps, maxRateP99Under50: ok.length ? Math.max(...ok) : null, skipped };

@@ -10,7 +10,7 @@ import { ConversationsService } from '../../server/modules/conversations/convers
 import { Claims } from '../../server/store/claims.js';
 import { createModels } from '../../server/store/models.js';
 import { shares, sleep, type StoreContext } from '../lib/context.js';
-import { freePort, startServerProc } from '../lib/server-proc.js';
+import { freePort, startOurs, startServerProc } from '../lib/server-proc.js';
 import { percentiles, round } from '../lib/stats.js';
 
 export interface RecoveryResult {
@@ -30,15 +30,16 @@ export interface RecoveryResult {
   /** From the stop signal to the last client caught up: what a visitor lives through. */
   totalMs: number;
   caughtUp: number;
+  /** Failed `conversation:sync` calls by error (each retried after 2 s, as the widget does). */
+  syncErrors?: Record<string, number>;
 }
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export async function recovery(ctx: StoreContext, clients: number): Promise<RecoveryResult> {
-  const port = await freePort();
-  const db = `recovery_${Date.now()}`;
-  const opts = { storeUri: ctx.store.uri(db), dataDir: `${ctx.tmpDir}/recovery-data-${Date.now()}`, port, ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}) };
-  let server = await startServerProc('ours', opts);
+  const started = await startOurs(ctx, 'recovery', { port: await freePort() });
+  const opts = started.options;
+  let server = started.server;
   try {
     const per = shares(clients, ctx.workers.list.length);
     const setup = await ctx.workers.all<{ clients: number; errors: Record<string, number>; conversations: Array<{ id: string; lastSeq: number }> }>(
@@ -56,7 +57,7 @@ export async function recovery(ctx: StoreContext, clients: number): Promise<Reco
     const tDown = nowMs();
 
     // Another node answers every chat while this one is down.
-    const conn = mongoose.createConnection(ctx.store.uri(db), { autoIndex: false });
+    const conn = mongoose.createConnection(opts.storeUri!, { autoIndex: false });
     await conn.asPromise();
     const models = await createModels(conn);
     const chats = new ConversationsService(models.Conversation, models.Message, new Claims(models.Claim), { messageCreated: () => undefined, conversationUpdated: () => undefined });
@@ -77,7 +78,7 @@ export async function recovery(ctx: StoreContext, clients: number): Promise<Reco
     const tReady = nowMs();
     ctx.log(`recovery ${ctx.store.kind}: stopped in ${round(tDown - tStop)} ms, ${conversations.length} answers written in ${round(tWritten - tDown)} ms, started in ${round(tReady - tWritten)} ms`);
 
-    type Status = { clients: number; connected: number; reconnectedAt: number[]; caughtUpAt: number[]; catchUp: number[] };
+    type Status = { clients: number; connected: number; reconnectedAt: number[]; caughtUpAt: number[]; catchUp: number[]; syncErrors: Record<string, number> };
     let status: Status[] = [];
     const deadline = Date.now() + (ctx.quick ? 60_000 : 180_000);
     while (Date.now() < deadline) {
@@ -102,7 +103,11 @@ export async function recovery(ctx: StoreContext, clients: number): Promise<Reco
       totalMs: round(Math.max(...caughtUp) - tStop),
       caughtUp: caughtUp.length,
     };
-    ctx.log(`recovery ${ctx.store.kind}: ${caughtUp.length}/${conversations.length} caught up; all reconnected ${res.allReconnectedMs} ms and caught up ${res.allCaughtUpMs} ms after the restart`);
+    const syncErrors: Record<string, number> = {};
+    for (const s of status) for (const [k, v] of Object.entries(s.syncErrors)) syncErrors[k] = (syncErrors[k] ?? 0) + v;
+    res.syncErrors = syncErrors;
+    if (caughtUp.length < conversations.length) ctx.log(`recovery ${ctx.store.kind}: ${reconnected.length} reconnected; refused handshakes ${JSON.stringify(status.map((s) => (s as unknown as { refusals: unknown }).refusals))}; some still behind: ${JSON.stringify(status.flatMap((s) => (s as unknown as { behind: unknown[] }).behind).slice(0, 3))}`);
+    ctx.log(`recovery ${ctx.store.kind}: ${caughtUp.length}/${conversations.length} caught up; sync errors ${JSON.stringify(syncErrors)}; all reconnected ${res.allReconnectedMs} ms and caught up ${res.allCaughtUpMs} ms after the restart`);
     return res;
   } finally {
     await ctx.workers.all('close', () => ({}));

@@ -7,6 +7,9 @@ import type { RatingScore } from '../../../shared/workspace.js';
  * Ticket fields are top-level so lists filter on plain equality, the only thing FerretDB pushes
  * down (STORE.md); they are null until the conversation becomes a ticket.
  */
+/** How many of the latest messages a conversation keeps the _id of (ConversationDoc.recent). */
+export const RECENT_SLOTS = 20;
+
 export interface ConversationDoc {
   _id: Types.ObjectId;
   siteKey: string;
@@ -28,6 +31,13 @@ export interface ConversationDoc {
   assignments: number;
   /** Highest stored seq. Only ever raised with $max after the message is stored. */
   lastSeq: number;
+  /**
+   * Where the latest messages are: slot `seq % RECENT_SLOTS` holds `{ s: seq, i: message _id }`,
+   * written with lastSeq. A sync of a small gap reads them by _id, the one lookup FerretDB's SQLite
+   * backend does not answer by reading every message (conversations.service.ts, messagesAfter).
+   * A slot may be stale or missing (a concurrent write on another node): then the query runs.
+   */
+  recent?: Record<string, { s: number; i: Types.ObjectId }>;
   lastMessageAt: Date | null;
   lastActivityAt: Date;
   preview: string | null;
@@ -87,6 +97,7 @@ export function conversationModel(conn: Connection): ConversationModel {
       agentName: { type: String, default: null },
       assignments: { type: Number, default: 0 },
       lastSeq: { type: Number, default: 0 },
+      recent: { type: Schema.Types.Mixed, default: undefined },
       lastMessageAt: { type: Date, default: null },
       lastActivityAt: { type: Date, required: true, index: true },
       preview: { type: String, default: null },

@@ -18,7 +18,7 @@ import type { Claims } from '../../store/claims.js';
 import { DocLocks } from '../../store/doc-locks.js';
 import type { AgentPrincipal } from '../auth/auth.service.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
-import { toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
+import { RECENT_SLOTS, toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
 import { toMessageDTO, type MessageDoc, type MessageModel } from './message.model.js';
 import { checkPrechat } from './prechat-answers.js';
 
@@ -385,12 +385,12 @@ export class ConversationsService {
           this.messages.create({ _id, conversationId, seq, createdAt, ...m }),
           this.alerts?.record(conv, { id: _id, authorType: m.authorType, system: m.system }),
         ]);
-        const set: Record<string, unknown> = { lastActivityAt: createdAt };
+        const set: Record<string, unknown> = { lastActivityAt: createdAt, [`recent.${seq % RECENT_SLOTS}`]: { s: seq, i: _id } };
         if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
         // The conversation as it is now comes back with the update: the announcement needs it, and
         // on FerretDB every lookup costs a scan of the collection (bench/, latency).
         const conversation = await this.locked(conversationId, () =>
-          this.conversations.findOneAndUpdate({ _id: conversationId }, { $max: { lastSeq: seq }, $set: set }, { new: true }).lean(),
+          this.conversations.findOneAndUpdate({ _id: conversationId }, { $max: { lastSeq: seq }, $set: set }, { returnDocument: 'after' }).lean(),
         );
         return { message: toMessageDTO(doc.toObject()), created: true, ...(conversation ? { conversation } : {}) };
       } catch (err) {
@@ -434,8 +434,10 @@ export class ConversationsService {
    * conversation says nothing is newer (lastSeq is raised only after its message is stored), and
    * the same question asked again while it runs (a client retrying a slow sync) shares the answer.
    */
-  private messagesAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[]> {
-    if (afterSeq >= conv.lastSeq) return Promise.resolve([]);
+  private async messagesAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[]> {
+    if (afterSeq >= conv.lastSeq) return [];
+    const recent = await this.recentAfter(conv, afterSeq);
+    if (recent) return recent;
     const key = `${conv._id.toHexString()}|${afterSeq}`;
     let pending = this.pendingPages.get(key);
     if (!pending) {
@@ -449,6 +451,23 @@ export class ConversationsService {
       this.pendingPages.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The messages after `afterSeq` read one by one by _id from the conversation's recent slots, when
+   * the gap is that small and every slot names its seq; null sends the caller to the query.
+   */
+  private async recentAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[] | null> {
+    if (conv.lastSeq - afterSeq > RECENT_SLOTS) return null;
+    const ids: Types.ObjectId[] = [];
+    for (let seq = afterSeq + 1; seq <= conv.lastSeq; seq++) {
+      const slot = conv.recent?.[String(seq % RECENT_SLOTS)];
+      if (!slot || slot.s !== seq) return null;
+      ids.push(slot.i);
+    }
+    const docs = await Promise.all(ids.map((id) => this.messages.findById(id).lean<MessageDoc>()));
+    if (docs.some((d, k) => !d || d.seq !== afterSeq + 1 + k || !d.conversationId.equals(conv._id))) return null;
+    return docs as MessageDoc[];
   }
 
   async load(id: Types.ObjectId): Promise<ConversationDoc> {

@@ -8,7 +8,23 @@ import type { RatingScore } from '../../../shared/workspace.js';
  * down (STORE.md); they are null until the conversation becomes a ticket.
  */
 /** How many of the latest messages a conversation keeps the _id of (ConversationDoc.recent). */
-export const RECENT_SLOTS = 20;
+export const RECENT_MESSAGES = 20;
+
+/** ConversationDoc.recent read: seq -> message _id (hex). */
+export function parseRecent(recent: string | null | undefined): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const entry of (recent ?? '').split(' ')) {
+    const [seq, id] = entry.split(':');
+    if (seq && id && /^[0-9a-f]{24}$/.test(id)) out.set(Number(seq), id);
+  }
+  return out;
+}
+
+/** ConversationDoc.recent after message `seq` was stored as `id`: the latest RECENT_MESSAGES, oldest first. */
+export function withRecent(recent: string | null | undefined, seq: number, id: string): string {
+  const kept = [...parseRecent(recent)].filter(([s]) => s < seq && s > seq - RECENT_MESSAGES);
+  return [...kept, [seq, id] as const].map(([s, i]) => `${s}:${i}`).join(' ');
+}
 
 export interface ConversationDoc {
   _id: Types.ObjectId;
@@ -32,12 +48,13 @@ export interface ConversationDoc {
   /** Highest stored seq. Only ever raised with $max after the message is stored. */
   lastSeq: number;
   /**
-   * Where the latest messages are: slot `seq % RECENT_SLOTS` holds `{ s: seq, i: message _id }`,
-   * written with lastSeq. A sync of a small gap reads them by _id, the one lookup FerretDB's SQLite
-   * backend does not answer by reading every message (conversations.service.ts, messagesAfter).
-   * A slot may be stale or missing (a concurrent write on another node): then the query runs.
+   * Where the latest messages are, "seq:_id seq:_id …" (withRecent), written with lastSeq. A sync of
+   * a small gap reads them by _id, the one lookup FerretDB's SQLite backend does not answer by
+   * reading every message (conversations.service.ts, messagesAfter). One string, not a
+   * sub-document: FerretDB's cost per read and write grows with the number of fields. An entry may
+   * be missing (lastSeq caught up after a crash, a concurrent write on another node): then the query runs.
    */
-  recent?: Record<string, { s: number; i: Types.ObjectId }>;
+  recent?: string | null;
   lastMessageAt: Date | null;
   lastActivityAt: Date;
   preview: string | null;
@@ -97,7 +114,7 @@ export function conversationModel(conn: Connection): ConversationModel {
       agentName: { type: String, default: null },
       assignments: { type: Number, default: 0 },
       lastSeq: { type: Number, default: 0 },
-      recent: { type: Schema.Types.Mixed, default: undefined },
+      recent: { type: String, default: null },
       lastMessageAt: { type: Date, default: null },
       lastActivityAt: { type: Date, required: true, index: true },
       preview: { type: String, default: null },

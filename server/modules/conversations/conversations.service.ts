@@ -18,7 +18,7 @@ import type { Claims } from '../../store/claims.js';
 import { DocLocks } from '../../store/doc-locks.js';
 import type { AgentPrincipal } from '../auth/auth.service.js';
 import { customerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
-import { RECENT_SLOTS, toConversationDTO, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
+import { parseRecent, RECENT_MESSAGES, toConversationDTO, withRecent, type Audience, type ConversationDoc, type ConversationModel } from './conversation.model.js';
 import { toMessageDTO, type MessageDoc, type MessageModel } from './message.model.js';
 import { checkPrechat } from './prechat-answers.js';
 
@@ -385,7 +385,8 @@ export class ConversationsService {
           this.messages.create({ _id, conversationId, seq, createdAt, ...m }),
           this.alerts?.record(conv, { id: _id, authorType: m.authorType, system: m.system }),
         ]);
-        const set: Record<string, unknown> = { lastActivityAt: createdAt, [`recent.${seq % RECENT_SLOTS}`]: { s: seq, i: _id } };
+        // From the conversation as read for this seq: message seq-1's update had landed (or the insert would have conflicted).
+        const set: Record<string, unknown> = { lastActivityAt: createdAt, recent: withRecent(conv.recent, seq, _id.toHexString()) };
         if (!m.system) Object.assign(set, { lastMessageAt: createdAt, preview: previewOf(m.body, m.attachments) });
         // The conversation as it is now comes back with the update: the announcement needs it, and
         // on FerretDB every lookup costs a scan of the collection (bench/, latency).
@@ -454,16 +455,17 @@ export class ConversationsService {
   }
 
   /**
-   * The messages after `afterSeq` read one by one by _id from the conversation's recent slots, when
-   * the gap is that small and every slot names its seq; null sends the caller to the query.
+   * The messages after `afterSeq` read one by one by _id from the conversation's recent entries, when
+   * the gap is that small and each of its seqs has one; null sends the caller to the query.
    */
   private async recentAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[] | null> {
-    if (conv.lastSeq - afterSeq > RECENT_SLOTS) return null;
-    const ids: Types.ObjectId[] = [];
+    if (conv.lastSeq - afterSeq > RECENT_MESSAGES) return null;
+    const recent = parseRecent(conv.recent);
+    const ids: string[] = [];
     for (let seq = afterSeq + 1; seq <= conv.lastSeq; seq++) {
-      const slot = conv.recent?.[String(seq % RECENT_SLOTS)];
-      if (!slot || slot.s !== seq) return null;
-      ids.push(slot.i);
+      const id = recent.get(seq);
+      if (!id) return null;
+      ids.push(id);
     }
     const docs = await Promise.all(ids.map((id) => this.messages.findById(id).lean<MessageDoc>()));
     if (docs.some((d, k) => !d || d.seq !== afterSeq + 1 + k || !d.conversationId.equals(conv._id))) return null;

@@ -64,7 +64,8 @@ function recreatePgDatabase(url: string): void {
 }
 
 export async function startBenchStore(kind: StoreKind): Promise<BenchStore> {
-  const log = pino({ level: 'error' });
+  // FerretDB runs with -log-level error: whatever it says here is worth seeing.
+  const log = pino({ level: 'warn' });
   const bin = loadConfig({}).ferretdbBin;
   let dir: string | undefined;
   if (kind === 'postgresql') recreatePgDatabase(PG_URL);

@@ -88,10 +88,16 @@ export function startEmbeddedFerretDB(opts: EmbeddedStoreOptions): Promise<Embed
         reject(new StoreStartError(`Unexpected first line from FerretDB: ${line}`));
         return;
       }
+      let stopping = false;
+      // Gone without being asked: say so, with its last words (the server sees a store outage).
+      child.once('exit', (code, signal) => {
+        if (!stopping) opts.log.error({ code, signal, stderr: stderrTail.join('\n') }, 'the embedded store (FerretDB) exited');
+      });
       resolve({
         uri,
         pid: child.pid,
         async stop() {
+          stopping = true;
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.stdin.end();
           const killer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -200,8 +200,9 @@ describe('a live chat from visitor to agent', () => {
     const lastSeen = seen.messages.at(-1)!.seq;
     visitor.disconnect();
 
+    // More than the conversation keeps the ids of (20): the server reads these with a query.
     const missed = [];
-    for (let i = 0; i < 5; i++) missed.push(ok(await call<MessageDTO>(agent, 'message:send', { conversationId: conv.id, clientId: cid(), body: `while away ${i}` })));
+    for (let i = 0; i < 25; i++) missed.push(ok(await call<MessageDTO>(agent, 'message:send', { conversationId: conv.id, clientId: cid(), body: `while away ${i}` })));
 
     visitor = await connectVisitor(server.url, token);
     const current = ok(await call<ConversationDTO | null>(visitor, 'conversation:current', {}));
@@ -209,6 +210,11 @@ describe('a live chat from visitor to agent', () => {
     const caughtUp = ok(await call<SyncResult>(visitor, 'conversation:sync', { conversationId: conv.id, afterSeq: lastSeen }));
     expect(caughtUp.messages.map((m) => m.body)).toEqual(missed.map((m) => m.body));
     expect(caughtUp.hasMore).toBe(false);
+    // A few: read by id. The same messages either way, and nothing when nothing is newer.
+    const fewMissed = ok(await call<SyncResult>(visitor, 'conversation:sync', { conversationId: conv.id, afterSeq: missed.at(-4)!.seq }));
+    expect(fewMissed.messages).toEqual(caughtUp.messages.slice(-3));
+    const none = ok(await call<SyncResult>(visitor, 'conversation:sync', { conversationId: conv.id, afterSeq: missed.at(-1)!.seq }));
+    expect(none.messages).toEqual([]);
   });
 
   it('a long history comes back in pages that fit together', async () => {

@@ -87,9 +87,9 @@ const sizes = quick
   : {
       densitySteps: capped([5000, 10000, 20000, 30000, 40000, 50000]),
       relaySteps: capped([10000, 20000]),
-      // The rates, and two below them: on FerretDB the store saturates early, and the
-      // highest rate with p99 under 50 ms is only found below where it saturates.
-      rates: [50, 100, 250, 500, 1000, 2000],
+      // The rates, with steps below and between them: on FerretDB the store saturates
+      // early, and the highest rate with p99 under 50 ms is only found below where it saturates.
+      rates: [50, 100, 150, 200, 250, 350, 500, 1000, 2000],
       conversations: 500,
       fanoutAgents: 200,
       fanoutTrials: 20,

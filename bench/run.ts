@@ -177,4 +177,6 @@ const runs = { ...previous.runs, ...Object.fromEntries(parts.map((p) => [p, run]
 writeFileSync(file, JSON.stringify({ command: `npm run bench -- ${args.join(' ')}`.trim(), machine, runs, results: merged }, null, 2) + '\n');
 const subtitle = `${machine.cores} cores (${machine.cpu}), ${machine.memoryGB} GB, Node ${machine.node}, FerretDB 1.24.2 on PostgreSQL 15 / SQLite; ${started.toISOString().slice(0, 16)}Z${quiet ? '' : ', machine busy'}`;
 writeFileSync(join(resultsDir, `${name}.svg`), svg(merged, subtitle) + '\n');
-process.stdout.write(`\n${markdown(results)}\n\nMachine: ${subtitle}\nWrote ${file} and ${name}.svg\n`);
+// Every part's latest figures, as the README shows them; the parts not run now say when they ran.
+const earlier = Object.entries(runs).filter(([p]) => !parts.includes(p as Part)).map(([p, r]) => `${p} ${(r as { startedAt: string }).startedAt.slice(0, 16)}Z`);
+process.stdout.write(`\n${markdown(merged)}\n\nMachine: ${subtitle}${earlier.length ? ` (from earlier runs: ${earlier.join(', ')})` : ''}\nWrote ${file} and ${name}.svg\n`);

@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { Server } from 'socket.io';
+import { readingHandlers } from './readings.js';
 import { serveRpc } from './rpc.js';
 
 type Ack = (r: unknown) => void;
@@ -41,27 +40,8 @@ agents.on('connection', (socket) => {
 
 const port = Number(process.env.PORT ?? 0);
 await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-const gc = (globalThis as { gc?: () => void }).gc;
-const inspector = new Session();
-inspector.connect();
-const post = <T>(method: string, params: object = {}) =>
-  new Promise<T>((resolve, reject) => inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
 serveRpc({
-  'heap.start': () => post('HeapProfiler.startSampling', { samplingInterval: 4096 }),
-  'heap.write': async ({ file }: { file: string }) => {
-    if (gc) gc();
-    const { profile } = await post<{ profile: unknown }>('HeapProfiler.getSamplingProfile');
-    await post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
-    return file;
-  },
-  mem: ({ collect }: { collect?: boolean }) => {
-    if (collect && gc) {
-      gc();
-      gc();
-    }
-    return process.memoryUsage();
-  },
+  ...readingHandlers(),
   connections: () => new Promise<number>((resolve, reject) => http.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
 });
 process.on('SIGTERM', () => {

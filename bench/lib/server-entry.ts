@@ -5,11 +5,10 @@
  * (agents with a known capacity, inserted straight into the store).
  */
 import { hash } from '@node-rs/argon2';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/server.js';
+import { readingHandlers } from './readings.js';
 import { serveRpc } from './rpc.js';
 
 const config = loadConfig(process.env);
@@ -30,15 +29,7 @@ process.on('SIGINT', () => void stop(0));
 // The bench went away: so do we.
 process.on('disconnect', () => void stop(0));
 
-const gc = (globalThis as { gc?: () => void }).gc;
 let agentHash: Promise<string> | undefined;
-
-// The sampling heap profiler, for "what does a connection keep alive": started before the
-// connections come, read while they are still open (`--heap` in density writes it beside the results).
-const inspector = new Session();
-inspector.connect();
-const post = <T>(method: string, params: object = {}) =>
-  new Promise<T>((resolve, reject) => inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
 
 // What the server asks of the store, by collection, operation and filter fields: where a part's
 // store time goes (FerretDB answers most filters by reading every document; STORE.md, "Speed").
@@ -60,21 +51,7 @@ serveRpc({
     ops = undefined;
     return counts;
   },
-  'heap.start': () => post('HeapProfiler.startSampling', { samplingInterval: 4096 }),
-  'heap.write': async ({ file }: { file: string }) => {
-    if (gc) gc();
-    const { profile } = await post<{ profile: unknown }>('HeapProfiler.getSamplingProfile');
-    await post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
-    return file;
-  },
-  mem: ({ collect }: { collect?: boolean }) => {
-    if (collect && gc) {
-      gc();
-      gc();
-    }
-    return process.memoryUsage();
-  },
+  ...readingHandlers(),
   connections: () => new Promise<number>((resolve, reject) => server.http.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
   /** `count` agents who can each hold `maxChats` live chats; returns their session tokens. */
   agents: async ({ count, maxChats, prefix }: { count: number; maxChats: number; prefix: string }) => {

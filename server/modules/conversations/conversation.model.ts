@@ -2,11 +2,6 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { ConversationDTO, ConversationStatus, Locale, TicketChange, TicketDTO, TicketPriority, TicketStatus } from '../../../shared/types.js';
 import type { RatingScore } from '../../../shared/workspace.js';
 
-/**
- * One conversation: the live chat and, once escalated, the ticket (DESIGN.md, "The one stream").
- * Ticket fields are top-level so lists filter on plain equality, the only thing FerretDB pushes
- * down (STORE.md); they are null until the conversation becomes a ticket.
- */
 /** How many of the latest messages a conversation keeps the _id of (ConversationDoc.recent). */
 export const RECENT_MESSAGES = 20;
 
@@ -26,6 +21,11 @@ export function withRecent(recent: string | null | undefined, seq: number, id: s
   return [...kept, [seq, id] as const].map(([s, i]) => `${s}:${i}`).join(' ');
 }
 
+/**
+ * One conversation: the live chat and, once escalated, the ticket (DESIGN.md, "The one stream").
+ * Ticket fields are top-level so lists filter on plain equality, the only thing FerretDB pushes
+ * down (STORE.md); they are null until the conversation becomes a ticket.
+ */
 export interface ConversationDoc {
   _id: Types.ObjectId;
   siteKey: string;

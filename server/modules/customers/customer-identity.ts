@@ -36,6 +36,19 @@ export function customerKey(c: CustomerPrincipal): string {
   return `visitor:${c.visitorId}`;
 }
 
+/**
+ * customerKey of everyone whose live chats this customer sees: a signed-in user also sees the chat
+ * their browser started before signing in (customerFilter). Guests have no live chats.
+ */
+export function liveCustomerKeys(c: CustomerPrincipal): string[] {
+  return [...(c.user ? [`user:${c.siteKey}:${c.user.id}`] : []), ...(c.visitorId ? [`visitor:${c.visitorId}`] : [])];
+}
+
+/** customerKey of a conversation's owner: its signed-in user, else the browser that started it. */
+export function ownerKey(c: { siteKey: string; customerUserId: string | null; visitorId: { toHexString(): string } }): string {
+  return c.customerUserId ? `user:${c.siteKey}:${c.customerUserId}` : `visitor:${c.visitorId.toHexString()}`;
+}
+
 /** Host tokens are meant to be minted per page view; a longer one is refused as a likely leak. */
 const MAX_HOST_TOKEN_LIFETIME_S = 24 * 3600;
 const SESSION_HOURS = 12;

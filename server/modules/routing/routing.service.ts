@@ -27,7 +27,7 @@ import { customerRooms } from '../../realtime/broadcast.js';
 import { rooms } from '../../realtime/rooms.js';
 import type { ConversationDoc, ConversationModel } from '../conversations/conversation.model.js';
 import type { ConversationsService, RoutingHooks } from '../conversations/conversations.service.js';
-import type { CustomerPrincipal } from '../customers/customer-identity.js';
+import { liveCustomerKeys, ownerKey, type CustomerPrincipal } from '../customers/customer-identity.js';
 import type { SitesService } from '../sites/sites.service.js';
 import { isOpen, msUntilNextChange } from './business-hours.js';
 import type { CapacitySlots } from './capacity.js';
@@ -36,9 +36,6 @@ import { estimateWaitSeconds, HISTORY_SIZE, type WaitHistory } from './wait-esti
 
 type Snapshot = Map<string, AgentPresence>;
 
-/** Who a waiting chat belongs to, as customerKeys names a connecting customer (the rooms its events go to). */
-const customerKeyOf = (c: ConversationDoc): string => (c.customerUserId ? `user:${c.customerUserId}` : `visitor:${c.visitorId.toHexString()}`);
-const customerKeys = (c: CustomerPrincipal): string[] => [...(c.user ? [`user:${c.user.id}`] : []), ...(c.visitorId ? [`visitor:${c.visitorId}`] : [])];
 
 /** Runs one job per key at a time; a request while it runs makes it run once more afterwards. */
 class Coalescer {
@@ -82,7 +79,7 @@ export class RoutingService implements RoutingHooks {
   private readonly sentConfig = new Map<string, string>();
   /** Per site, what each waiting visitor was last told ("position|seconds"). */
   private readonly sentPositions = new Map<string, Map<string, string>>();
-  /** Per site, customers (customerKeys) who just connected: told their place even when it did not change. */
+  /** Per site, customers (liveCustomerKeys) who just connected: told their place even when it did not change. */
   private readonly resend = new Map<string, Set<string>>();
   /** Per site, the customers with a waiting chat as of the last run of its job (absent: not run yet). */
   private readonly queuedCustomers = new Map<string, Set<string>>();
@@ -335,7 +332,7 @@ export class RoutingService implements RoutingHooks {
     // No query per visitor: the site's job knows who is waiting and tells them (every tab), once for
     // however many connect together. A restart brings every visitor back at once, and a lookup each
     // (a scan of the conversations on FerretDB) made the reconnection quadratic (bench/, recovery).
-    const keys = customerKeys(customer);
+    const keys = liveCustomerKeys(customer);
     const waiting = this.queuedCustomers.get(customer.siteKey);
     if (waiting && !keys.some((k) => waiting.has(k))) return;
     const resend = this.resend.get(customer.siteKey) ?? new Set<string>();
@@ -363,7 +360,7 @@ export class RoutingService implements RoutingHooks {
     const queued = new Set<string>();
     for (const [id, p] of await this.positions(siteKey, snap)) {
       const key = `${p.dto.position}|${p.dto.estimatedWaitSeconds}`;
-      const customer = customerKeyOf(p.conv);
+      const customer = ownerKey(p.conv);
       sent.set(id, key);
       queued.add(customer);
       if (before?.get(id) !== key || resend?.has(customer)) this.d.visitors.to(customerRooms(p.conv)).emit('queue:position', p.dto);

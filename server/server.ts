@@ -133,7 +133,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     // Clients whose sockets stayed up while Redis was away are shown what they missed.
     if (redis) resyncAfterRedisOutages({ redis, cluster, visitors, agents, conversations: models.Conversation, log: log.child({ module: 'resync' }) });
     const broadcaster = conversationBroadcaster(visitors, agents);
-    const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster);
+    // One node, or a store that applies updates atomically: lastSeq then covers every stored message.
+    const lastSeqExact = store.atomicUpdates || !config.redisUrl;
+    const conversations = new ConversationsService(models.Conversation, models.Message, claims, broadcaster, new DocLocks(), lastSeqExact);
     const uploads = new UploadsService(models.Attachment, conversations, config.dataDir);
     const tickets = new TicketsService({
       conversations: models.Conversation,

@@ -28,6 +28,12 @@ export interface Store {
   connection: Connection;
   /** True when we started FerretDB ourselves. */
   embedded: boolean;
+  /**
+   * True when the store applies each update to a document atomically (MongoDB). FerretDB 1.24 reads,
+   * changes and rewrites the whole document, so two nodes updating one document at once can undo
+   * each other's change (STORE.md, "the trap"); its buildInfo says `ferretdbVersion`.
+   */
+  atomicUpdates: boolean;
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -58,9 +64,12 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     heartbeatFrequencyMS: STORE_HEARTBEAT_MS,
     autoIndex: false,
   });
+  let buildInfo: Record<string, unknown>;
   try {
     await connection.asPromise();
+    buildInfo = await connection.db!.command({ buildInfo: 1 });
   } catch (err) {
+    await connection.close().catch(() => undefined);
     await embedded?.stop();
     throw err;
   }
@@ -68,6 +77,7 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
   return {
     connection,
     embedded: embedded !== undefined,
+    atomicUpdates: !('ferretdbVersion' in buildInfo),
     async ping(timeoutMs = 2000) {
       const db = connection.db;
       if (!db) return false;

@@ -120,6 +120,13 @@ export class ConversationsService {
     private readonly claims: Claims,
     readonly events: ConversationEvents,
     private readonly locks: DocLocks = new DocLocks(),
+    /**
+     * Whether a conversation's lastSeq can be trusted to cover every stored message, so that a sync
+     * may stop there (messagesAfter). Its updates go one at a time in this process (DocLocks), and
+     * MongoDB applies `$max` atomically; but with several nodes on FerretDB another node's update of
+     * the document, read before ours and written after, can put lastSeq back (STORE.md): false then.
+     */
+    private readonly lastSeqExact = true,
   ) {}
 
   /**
@@ -431,14 +438,17 @@ export class ConversationsService {
 
   /**
    * Up to a page (+1, to tell whether there is more) of messages after `afterSeq`. FerretDB's SQLite
-   * backend answers this by reading every message stored (STORE.md), so it is not asked when the
-   * conversation says nothing is newer (lastSeq is raised only after its message is stored), and
-   * the same question asked again while it runs (a client retrying a slow sync) shares the answer.
+   * backend answers this by reading every message stored (STORE.md), so where lastSeq is exact it is
+   * not asked when the conversation says nothing is newer (lastSeq is raised only after its message
+   * is stored), and the same question asked again while it runs (a client retrying a slow sync)
+   * shares the answer.
    */
   private async messagesAfter(conv: ConversationDoc, afterSeq: number): Promise<MessageDoc[]> {
-    if (afterSeq >= conv.lastSeq) return [];
-    const recent = await this.recentAfter(conv, afterSeq);
-    if (recent) return recent;
+    if (this.lastSeqExact) {
+      if (afterSeq >= conv.lastSeq) return [];
+      const recent = await this.recentAfter(conv, afterSeq);
+      if (recent) return recent;
+    }
     const key = `${conv._id.toHexString()}|${afterSeq}`;
     let pending = this.pendingPages.get(key);
     if (!pending) {

@@ -22,6 +22,8 @@ export interface NodeHints {
 }
 
 export interface Cluster {
+  /** Other nodes may exist (the Redis adapter is attached): this node does not see all that happens. */
+  readonly joined: boolean;
   /** Tells every other node (never this one); does nothing on a single node. */
   tell<E extends keyof NodeHints>(event: E, ...args: Parameters<NodeHints[E]>): void;
   /** Hears what other nodes tell. */
@@ -42,6 +44,7 @@ export function createCluster(io: Server, joined: boolean, log: Logger): Cluster
   // Hints travel on the main namespace, which no client uses; its events are untyped.
   const hub = io as unknown as { serverSideEmit(event: string, ...args: unknown[]): boolean; on(event: string, listener: (...args: unknown[]) => void): void };
   return {
+    joined,
     tell(event, ...args) {
       if (joined) hub.serverSideEmit(event, ...args);
     },

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { PresenceDTO, ViewersDTO } from '../../shared/workspace.js';
+import type { PresenceDTO, QueuePositionDTO, ViewersDTO } from '../../shared/workspace.js';
 import type { ConversationDTO, MessageDTO, SiteConfigDTO, SyncResult, TypingDTO } from '../../shared/types.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -172,6 +172,21 @@ it('a new chat started on node A appears at once in the queue views of agents on
     await seen.until((xs) => xs.some((x) => x.id === chat.id), 5000);
     expect(seen.items.find((x) => x.id === chat.id)).toMatchObject({ status: 'queued', visitor: { name: 'Quinn' } });
   }
+});
+
+it('a waiting visitor who opens another tab on a node that did not see their chat start is told their place at once', async () => {
+  // B learns who waits on this site from a chat started through it; the next chat starts through A.
+  await startChat(b, 'mn-place', 'Pia');
+  const token = newVisitorToken();
+  const first = await connectVisitor(a.url, token, { siteKey: 'mn-place' });
+  const { conversation } = ok(await call<SyncResult>(first, 'conversation:start', { name: 'Quin' }));
+  const heard = record<QueuePositionDTO>(first, 'queue:position');
+  await heard.until((xs) => xs.some((p) => p.position === 2), 5000);
+
+  const tab = await connectVisitor(b.url, token, { siteKey: 'mn-place' });
+  const told = record<QueuePositionDTO>(tab, 'queue:position');
+  await told.until((xs) => xs.length > 0, 5000);
+  expect(told.items[0]).toMatchObject({ conversationId: conversation.id, position: 2 });
 });
 
 it('accepted on C, a chat of a visitor on A: the visitor sees the agent join; messages and typing cross both ways, each side in order', async () => {

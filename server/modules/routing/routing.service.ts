@@ -36,7 +36,6 @@ import { estimateWaitSeconds, HISTORY_SIZE, type WaitHistory } from './wait-esti
 
 type Snapshot = Map<string, AgentPresence>;
 
-
 /** Runs one job per key at a time; a request while it runs makes it run once more afterwards. */
 class Coalescer {
   private readonly state = new Map<string, { again: boolean }>();
@@ -332,9 +331,11 @@ export class RoutingService implements RoutingHooks {
     // No query per visitor: the site's job knows who is waiting and tells them (every tab), once for
     // however many connect together. A restart brings every visitor back at once, and a lookup each
     // (a scan of the conversations on FerretDB) made the reconnection quadratic (bench/, recovery).
+    // Alone, this node's job hears of every chat queued and knows who waits; joined to others, a
+    // chat queued through another node is news to it, so the job runs for every visitor connecting.
     const keys = liveCustomerKeys(customer);
     const waiting = this.queuedCustomers.get(customer.siteKey);
-    if (waiting && !keys.some((k) => waiting.has(k))) return;
+    if (!this.d.cluster.joined && waiting && !keys.some((k) => waiting.has(k))) return;
     const resend = this.resend.get(customer.siteKey) ?? new Set<string>();
     for (const k of keys) resend.add(k);
     this.resend.set(customer.siteKey, resend);
